@@ -1,0 +1,141 @@
+"""Fixtures: a fresh app on its own temporary database per test, a client that posts forms the
+way a browser does (with the CSRF token from the page), and a CLI runner.
+
+Migrating and seeding take a moment, so the seeded database is built once per session and each
+test gets its own copy of the file.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from wiki import create_app
+
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+BASE_FIELD = re.compile(r'name="base_revision" value="([^"]*)"')
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say which SQLite the run used."""
+    return f"sqlite: {sqlite3.sqlite_version}"
+
+
+def make_app(instance: Path, **overrides: Any) -> Flask:
+    """An app on instance/wiki.sqlite3 with test settings and any overrides."""
+    settings = {
+        "TESTING": True,
+        "WIKI_DATABASE_URL": f"sqlite:///{instance / 'wiki.sqlite3'}",
+        "WIKI_SECRET_KEY": "test secret",
+    }
+    settings.update(overrides)
+    return create_app(settings, instance_path=str(instance))
+
+
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated, seeded database file built once for the session; tests copy it."""
+    instance = tmp_path_factory.mktemp("seeded")
+    app = make_app(instance)
+    result = app.test_cli_runner().invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        from wiki.db import db
+
+        db.engine.dispose()
+    return instance / "wiki.sqlite3"
+
+
+@pytest.fixture
+def app(tmp_path: Path, seeded_database: Path) -> Iterator[Flask]:
+    """A fresh app on its own copy of the seeded database."""
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    shutil.copy(seeded_database, instance / "wiki.sqlite3")
+    application = make_app(instance)
+    yield application
+    with application.app_context():
+        from wiki.db import db
+
+        db.engine.dispose()
+
+
+@pytest.fixture
+def empty_app(tmp_path: Path) -> Iterator[Flask]:
+    """A fresh app whose database has the schema but no pages."""
+    instance = tmp_path / "empty"
+    instance.mkdir()
+    application = make_app(instance)
+    with application.app_context():
+        from flask_migrate import upgrade
+
+        from wiki.cli import MIGRATIONS
+
+        upgrade(directory=str(MIGRATIONS))
+    yield application
+    with application.app_context():
+        from wiki.db import db
+
+        db.engine.dispose()
+
+
+class WikiClient:
+    """Performs what a person does with forms: open the edit page, change the text, press a
+    button. Token and base revision come from the page, as in a browser."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def edit_form(self, title: str) -> tuple[str, str, str]:
+        """(csrf token, base revision, current text) from the title's edit form."""
+        page = self.client.get(f"/wiki/{title}?action=edit").get_data(as_text=True)
+        token = CSRF_FIELD.search(page)
+        base = BASE_FIELD.search(page)
+        assert token and base, "the edit form has no token or base revision"
+        text = re.search(r"<textarea[^>]*name=\"text\"[^>]*>(.*?)</textarea>", page, re.S)
+        from html import unescape
+
+        return token.group(1), base.group(1), unescape(text.group(1)) if text else ""
+
+    def edit(self, title: str, text: str, *, summary: str = "", minor: bool = False,
+             button: str = "save", base: str | None = None, follow: bool = False):  # type: ignore[no-untyped-def]
+        """Submit the edit form of a title (base revision as the form had it unless given)."""
+        token, form_base, _ = self.edit_form(title)
+        data = {"csrf_token": token, "text": text, "summary": summary,
+                "base_revision": form_base if base is None else base, button: "1"}
+        if minor:
+            data["minor"] = "1"
+        return self.client.post(f"/wiki/{title}?action=submit", data=data,
+                                follow_redirects=follow)
+
+    def token(self, path: str = "/wiki/Main_Page?action=edit") -> str:
+        """A CSRF token for this client's session."""
+        match = CSRF_FIELD.search(self.client.get(path).get_data(as_text=True))
+        assert match
+        return match.group(1)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of the seeded app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def wiki(client: FlaskClient) -> WikiClient:
+    """Form helper bound to the client."""
+    return WikiClient(client)
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    """The app's CLI runner."""
+    return app.test_cli_runner()

@@ -1,0 +1,31 @@
+"""A Wikipedia-style wiki: create_app() assembles the Flask application; importing does no work."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from wiki.paths import INSTANCE, STATIC, TEMPLATES
+
+
+def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: str | None = None
+               ) -> Flask:
+    """Build the app: config, database, migrations, CSRF, blueprints, error handlers, CLI."""
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path or INSTANCE),
+        instance_relative_config=True,
+        template_folder=str(TEMPLATES),
+        static_folder=str(STATIC),
+    )
+    from wiki import cli, db, security, views
+    from wiki.config import load_config
+
+    load_config(app, test_config)
+    db.init_app(app)
+    security.init_app(app)
+    views.init_app(app)
+    cli.init_app(app)
+    return app

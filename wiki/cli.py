@@ -1,0 +1,47 @@
+"""Command-line tasks (flask --app wiki ...): init migrates and seeds; seed alone; export.
+
+Commands call the services only; the seeded pages are saved through pages.save_edit like any edit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from flask_migrate import Migrate, upgrade
+
+from wiki import seed
+from wiki.db import db
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+migrate = Migrate(directory=str(MIGRATIONS))
+
+
+@click.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Upgrade the schema to the latest migration and seed an empty wiki."""
+    Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
+    upgrade(directory=str(MIGRATIONS))
+    created = seed.seed_if_empty()
+    if created:
+        click.echo(f"Seeded {created} pages.")
+    else:
+        click.echo("The database is up to date; it already has pages, so nothing was seeded.")
+
+
+@click.command("seed")
+@with_appcontext
+def seed_command() -> None:
+    """Save the seed pages that do not exist yet (existing pages are left alone)."""
+    created = seed.seed_missing()
+    click.echo(f"Created {created} pages.")
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands and Flask-Migrate's `flask db` group."""
+    migrate.init_app(app, db)
+    app.cli.add_command(init_command)
+    app.cli.add_command(seed_command)

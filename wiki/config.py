@@ -1,0 +1,81 @@
+"""Settings: defaults in code, then instance/config.py, then WIKI_* environment variables.
+
+Every setting is declared once in SETTINGS as (name, default, help); README.md lists them all and a
+test fails when one is undocumented.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+SETTINGS: tuple[tuple[str, Any, str], ...] = (
+    ("WIKI_DATABASE_URL", None,
+     "SQLAlchemy database URL; default sqlite:/// + instance/wiki.sqlite3."),
+    ("WIKI_SECRET_KEY", None,
+     "Signs sessions and CSRF tokens; when unset one is generated once into instance/secret_key."),
+    ("WIKI_SITE_NAME", "Wiki", "Name shown in the header and page titles."),
+    ("WIKI_MAX_ARTICLE_BYTES", 2 * 1024 * 1024,
+     "Largest page text in UTF-8 bytes (MediaWiki's default, 2 MiB); larger edits answer 413."),
+    ("WIKI_MAX_REQUEST_BYTES", 8 * 1024 * 1024,
+     "Largest request body; above it the body is not read at all (413)."),
+    ("WIKI_MAX_SUMMARY_CHARS", 500, "Longest edit summary."),
+    ("WIKI_HISTORY_LIMIT", 50, "Revisions per history page unless ?limit= says otherwise."),
+    ("WIKI_HISTORY_MAX_LIMIT", 500, "Largest ?limit= a history or list page accepts."),
+    ("WIKI_SQLITE_BUSY_TIMEOUT_MS", 15000,
+     "How long an SQLite writer waits for the lock before failing."),
+    ("WIKI_MAP_CACHE_DIR", None,
+     "Where generated locator maps are kept; default instance/maps."),
+)
+
+
+def _coerce(value: str, default: Any) -> Any:
+    """Read an environment string as the default's type (ints stay ints)."""
+    if isinstance(default, bool):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(value)
+    return value
+
+
+def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    """Fill app.config in order: defaults, instance/config.py, WIKI_* environment, test mapping."""
+    for name, default, _help in SETTINGS:
+        app.config[name] = default
+    app.config.from_pyfile("config.py", silent=True)
+    for name, default, _help in SETTINGS:
+        if name in os.environ:
+            app.config[name] = _coerce(os.environ[name], default)
+    if test_config:
+        app.config.update(test_config)
+
+    instance = Path(app.instance_path)
+    if not app.config["WIKI_DATABASE_URL"]:
+        app.config["WIKI_DATABASE_URL"] = "sqlite:///" + str(instance / "wiki.sqlite3")
+    if not app.config["WIKI_MAP_CACHE_DIR"]:
+        app.config["WIKI_MAP_CACHE_DIR"] = str(instance / "maps")
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["WIKI_DATABASE_URL"]
+    app.config["SECRET_KEY"] = app.config["WIKI_SECRET_KEY"] or _stored_secret_key(instance)
+    app.config["MAX_CONTENT_LENGTH"] = app.config["WIKI_MAX_REQUEST_BYTES"]
+    # Form fields may hold a whole article; Werkzeug's 500 KB default per field is too small.
+    app.config["MAX_FORM_MEMORY_SIZE"] = app.config["WIKI_MAX_REQUEST_BYTES"]
+    # CSRF tokens last as long as the session, so a long edit does not expire mid-way.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+
+
+def _stored_secret_key(instance: Path) -> str:
+    """Return the key kept in instance/secret_key, creating it on first use."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

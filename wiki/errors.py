@@ -1,0 +1,64 @@
+"""The wiki's domain errors. Services raise them; views/errors.py answers each with its status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class WikiError(Exception):
+    """Base of every error a reader or client can cause; `status` is its HTTP status."""
+
+    status = 400
+    code = "badrequest"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class InvalidTitle(WikiError):
+    """The text cannot be a page title."""
+
+    code = "invalidtitle"
+
+
+class BadParameter(WikiError):
+    """A query parameter or form field is malformed or missing."""
+
+    code = "badparameter"
+
+
+class PageNotFound(WikiError):
+    """No page has this title."""
+
+    status = 404
+    code = "missingtitle"
+
+
+class RevisionNotFound(WikiError):
+    """No revision has this id (or not on this page)."""
+
+    status = 404
+    code = "nosuchrevid"
+
+
+class ArticleTooLarge(WikiError):
+    """The text is longer than the wiki's largest article."""
+
+    status = 413
+    code = "contenttoobig"
+
+
+class EditConflict(WikiError):
+    """The page changed since the edit began and the changes overlap; nothing was saved."""
+
+    status = 409
+    code = "editconflict"
+
+
+class NotEditable(WikiError):
+    """The title names a page nobody can edit (a Special: page)."""
+
+    status = 400
+    code = "noedit"

@@ -1,0 +1,149 @@
+"""The render pipeline: Markdown with Wikipedia's extensions to sanitized HTML plus what it used.
+
+render(text, lookups) -> Rendered is pure: it reads no database and no request. Which pages exist
+and any live data templates show come from the Lookups the caller passes in; what the rendering
+depended on (links, templates) comes back in Rendered so the caller can invalidate it later.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import mistune
+from markupsafe import Markup
+from mistune import BlockState
+from mistune.plugins import import_plugin
+
+from wiki.markup import extras
+from wiki.markup.sanitize import sanitize_html
+from wiki.markup.see_also import see_also
+from wiki.markup.templates import PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN, TemplateCall, templates
+from wiki.markup.toc import REFERENCES, TocEntry, build_toc, toc
+from wiki.markup.wikilinks import wikilinks
+from wiki.markup.wikitemplates import link_maker, render_call
+from wiki.titles import Title
+
+TOC_MIN_HEADINGS = 4
+_TAG_OR_PLACEHOLDER = re.compile(
+    r"<[^>]*>|" + PLACEHOLDER_OPEN + r"(\d+)" + PLACEHOLDER_CLOSE
+)
+_FIRST_HEADING = re.compile(r"<h[1-6][\s>]")
+
+
+def _nothing_exists(_title: Title) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """What a rendering may know about the rest of the wiki, supplied by the caller."""
+
+    exists: Callable[[Title], bool] = _nothing_exists
+    live: dict[str, Callable[..., Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The result of rendering one text."""
+
+    html: Markup
+    toc: tuple[TocEntry, ...]
+    links: tuple[Title, ...]
+    templates: tuple[tuple[str, str], ...]  # (template key, first positional argument)
+    categories: tuple[str, ...]
+
+    @property
+    def show_toc(self) -> bool:
+        """Wikipedia shows a table of contents from four headings on."""
+        return len(self.toc) >= TOC_MIN_HEADINGS
+
+    @property
+    def lead(self) -> Markup:
+        """The HTML before the first heading (where the table of contents goes)."""
+        match = _FIRST_HEADING.search(self.html)
+        return self.html[: match.start()] if match else self.html
+
+    @property
+    def body(self) -> Markup:
+        """The HTML from the first heading on."""
+        match = _FIRST_HEADING.search(self.html)
+        return self.html[match.start():] if match else Markup("")
+
+
+@cache
+def markdown() -> mistune.Markdown:
+    """The one Markdown instance: CommonMark plus tables, footnotes, strikethrough, autolinks and
+    the wiki's syntaxes. Plugins are stateless; per-document data lives in state.env."""
+    renderer = extras.WikiRenderer(escape=False)
+    plugins = [import_plugin(name) for name in ("table", "footnotes", "strikethrough", "url")]
+    plugins += [wikilinks, templates, see_also, toc, extras.wiki_html]
+    return mistune.Markdown(renderer=renderer, plugins=plugins)
+
+
+def _render_document(
+    text: str, lookups: Lookups, depth: int, env_out: dict[str, Any]
+) -> tuple[Markup, dict[str, Any]]:
+    """Parse, render, sanitize and fill in templates; record links and templates in env_out.
+
+    Returns the markup and the document's own parse environment (its headings, footnotes).
+    """
+    text = text.replace(PLACEHOLDER_OPEN, "").replace(PLACEHOLDER_CLOSE, "")
+    state = BlockState()
+    state.env["lookups"] = lookups
+    html, state = markdown().parse(text, state)
+    env = state.env
+    if env.get("footnotes") and REFERENCES not in env.get("used_anchors", ()):
+        html = extras.add_references_heading(str(html))
+    clean = sanitize_html(str(html))
+
+    links: dict[Title, None] = env_out.setdefault("links", {})
+    links.update(env.get("links", {}))
+    env_out.setdefault("categories", {}).update(env.get("categories", {}))
+    uses: dict[tuple[str, str], None] = env_out.setdefault("templates", {})
+    calls: list[TemplateCall] = env.get("templates", [])
+    if not calls:
+        return clean, env
+
+    make_link = link_maker(lookups.exists, lambda title: links.__setitem__(title, None))
+
+    def fragment(value: str) -> Markup:
+        return _render_fragment(value, lookups, depth + 1, env_out)
+
+    outputs: list[Markup] = []
+    for call in calls:
+        uses[(call.key, call.positional[0].strip() if call.positional else "")] = None
+        outputs.append(render_call(call, fragment, make_link, lookups.live, depth))
+
+    def substitute(match: re.Match[str]) -> str:
+        if match.group(1) is not None:
+            index = int(match.group(1))
+            return str(outputs[index]) if index < len(outputs) else ""
+        # a placeholder inside a tag (e.g. an image's alt text) must not become markup
+        return match.group(0).replace(PLACEHOLDER_OPEN, "").replace(PLACEHOLDER_CLOSE, "")
+
+    return Markup(_TAG_OR_PLACEHOLDER.sub(substitute, clean)), env
+
+
+def _render_fragment(text: str, lookups: Lookups, depth: int, env_out: dict[str, Any]) -> Markup:
+    """A template parameter: inline Markdown, without the paragraph around a single line."""
+    html = _render_document(text, lookups, depth, env_out)[0].strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)
+
+
+def render(text: str, lookups: Lookups | None = None) -> Rendered:
+    """Render a page's Markdown to sanitized HTML, its table of contents and its dependencies."""
+    collected: dict[str, Any] = {}
+    html, page_env = _render_document(text, lookups or Lookups(), 0, collected)
+    return Rendered(
+        html=html,
+        toc=build_toc(page_env),
+        links=tuple(collected.get("links", {})),
+        templates=tuple(collected.get("templates", {})),
+        categories=tuple(sorted(collected.get("categories", {}))),
+    )

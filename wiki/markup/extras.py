@@ -1,0 +1,74 @@
+"""Small renderer overrides that make Markdown output look like Wikipedia's: external links,
+table cell alignment as classes (the sanitizer allows no style attributes), and footnotes as a
+numbered References list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mistune import HTMLRenderer, Markdown
+from mistune.util import escape
+
+from wiki.markup.toc import REFERENCES
+
+
+class WikiRenderer(HTMLRenderer):
+    """mistune's HTML renderer with Wikipedia's external links (a method, since mistune looks up
+    renderer methods before registered functions)."""
+
+    def link(self, text: str, url: str, title: str | None = None) -> str:
+        """Markdown links: absolute URLs get class "external" and rel="nofollow ugc"."""
+        attrs = f' href="{self.safe_url(url)}"'
+        if url.startswith(("http://", "https://", "//")):
+            attrs += ' class="external" rel="nofollow ugc"'
+        if title:
+            attrs += f' title="{escape(title)}"'
+        return f"<a{attrs}>{text}</a>"
+
+
+def render_table_cell(
+    renderer: Any, text: str, align: str | None = None, head: bool = False
+) -> str:
+    """Table cells with alignment as a class."""
+    tag = "th" if head else "td"
+    css = f' class="align-{align}"' if align in {"left", "center", "right"} else ""
+    return f"  <{tag}{css}>{text}</{tag}>\n"
+
+
+def render_footnote_ref(renderer: Any, key: str, index: int) -> str:
+    """A reference mark as Wikipedia draws it: a bracketed superscript number."""
+    link = f'<a href="#cite_note-{index}">[{index}]</a>'
+    return f'<sup class="reference" id="cite_ref-{index}">{link}</sup>'
+
+
+def render_footnotes(renderer: Any, text: str) -> str:
+    """The footnotes list at the end of the page."""
+    return f'<section class="references">\n<ol class="references">\n{text}</ol>\n</section>\n'
+
+
+def render_footnote_item(renderer: Any, text: str, key: str, index: int) -> str:
+    """One note, with a caret back to where it is cited."""
+    back = f'<a href="#cite_ref-{index}" class="backref">^</a> '
+    body = text.strip()
+    if body.startswith("<p>") and body.endswith("</p>") and body.count("<p>") == 1:
+        body = body[3:-4]
+    return f'<li id="cite_note-{index}">{back}{body}</li>\n'
+
+
+def add_references_heading(html: str) -> str:
+    """Put a References heading above the footnotes list when the text has none of its own."""
+    return html.replace(
+        '<section class="references">',
+        f'<h2 id="{REFERENCES}">{REFERENCES}</h2>\n<section class="references">',
+        1,
+    )
+
+
+def wiki_html(md: Markdown) -> None:
+    """mistune plugin: the overrides above (registered after the table and footnotes plugins)."""
+    if md.renderer is None:
+        return
+    md.renderer.register("table_cell", render_table_cell)
+    md.renderer.register("footnote_ref", render_footnote_ref)
+    md.renderer.register("footnotes", render_footnotes)
+    md.renderer.register("footnote_item", render_footnote_item)

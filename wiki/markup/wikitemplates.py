@@ -1,0 +1,126 @@
+"""Rendering template calls through Jinja: templates/wikitemplates/<name>.html.
+
+Each parameter reaches the template twice: rendered (inline Markdown with wikilinks, sanitized, as
+Markup) in `args`/`params`, and as typed in `raw`. Templates that show live data call the
+functions in `live`, which the caller supplied through Lookups. Jinja autoescapes everything
+else, so a template keeps its own markup while parameters cannot inject any. A missing template
+or a failing one renders a visible notice; it never breaks the page.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from wiki.markup.templates import TemplateCall
+from wiki.markup.wikilinks import link_href
+from wiki.paths import PROJECT_ROOT
+from wiki.titles import Title, try_parse_title
+
+log = logging.getLogger(__name__)
+TEMPLATE_DIR = PROJECT_ROOT / "templates" / "wikitemplates"
+MAX_DEPTH = 4
+_SAFE_KEY = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class LinkTarget:
+    """A link a template draws: where it points, what it says, and whether the page exists."""
+
+    title: Title
+    label: str
+    exists: bool
+
+    @property
+    def href(self) -> str:
+        """The page's URL, or its edit URL when it is missing."""
+        return link_href(self.title, exists=self.exists)
+
+    @property
+    def css_class(self) -> str:
+        """"new" for a red link, as Wikipedia marks them."""
+        return "" if self.exists else "new"
+
+
+@cache
+def jinja_environment() -> jinja2.Environment:
+    """The environment wiki templates render in: autoescaped, missing parameters are blank."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,
+        undefined=jinja2.ChainableUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def template_exists(key: str) -> bool:
+    """True when templates/wikitemplates/<key>.html exists and the key is a plain name."""
+    return bool(_SAFE_KEY.match(key)) and (TEMPLATE_DIR / f"{key}.html").is_file()
+
+
+def render_call(
+    call: TemplateCall,
+    render_fragment: Callable[[str], Markup],
+    make_link: Callable[[str, str | None], LinkTarget | None],
+    live: dict[str, Callable[..., Any]],
+    depth: int,
+) -> Markup:
+    """Render one call to trusted markup (or to a notice naming the problem)."""
+    env = jinja_environment()
+    if depth > MAX_DEPTH:
+        return _notice(env, "too_deep", call)
+    if not template_exists(call.key):
+        return _notice(env, "unknown", call)
+    raw: dict[str, str] = {str(i + 1): value for i, value in enumerate(call.positional)}
+    raw.update(call.named)
+    rendered = {name: render_fragment(value) for name, value in raw.items()}
+    context = {
+        "name": call.name,
+        "block": call.block,
+        "args": [rendered[str(i + 1)] for i in range(len(call.positional))],
+        "params": rendered,
+        "raw": raw,
+        "link": make_link,
+        "live": live,
+        "arg_links": [make_link(_first_link_target(v), None) for v in call.positional],
+    }
+    try:
+        return Markup(env.get_template(f"{call.key}.html").render(context).strip())
+    except Exception:  # a broken template must not take the page down with it
+        log.exception("template %s failed", call.key)
+        return _notice(env, "failed", call)
+
+
+def _first_link_target(value: str) -> str:
+    """The title a parameter names: the target of its first [[link]], or the text itself."""
+    match = re.search(r"\[\[([^\[\]|#]+)", value)
+    return match.group(1) if match else value
+
+
+def _notice(env: jinja2.Environment, problem: str, call: TemplateCall) -> Markup:
+    notice = env.get_template("_notice.html")
+    return Markup(notice.render(problem=problem, name=call.name, block=call.block).strip())
+
+
+def link_maker(
+    exists: Callable[[Title], bool], record: Callable[[Title], None]
+) -> Callable[[str, str | None], LinkTarget | None]:
+    """A link(title, label) function for templates that records what it links to."""
+
+    def make_link(target: str, label: str | None = None) -> LinkTarget | None:
+        text = str(target).strip()
+        title = try_parse_title(text) if text else None
+        if title is None:
+            return None
+        record(title)
+        return LinkTarget(title, label or text, exists(title))
+
+    return make_link

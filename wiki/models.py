@@ -1,0 +1,94 @@
+"""Typed models: pages, their immutable revisions, the links and template uses of each page's
+latest revision, and the render cache kept per revision."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wiki.db import db
+
+
+class Page(db.Model):
+    """A title in a namespace, pointing at its latest revision."""
+
+    __tablename__ = "pages"
+    __table_args__ = (sa.UniqueConstraint("namespace", "title", name="uq_pages_namespace_title"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    namespace: Mapped[int] = mapped_column(sa.Integer, default=0)
+    title: Mapped[str] = mapped_column(sa.String(255))
+    latest_revision_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("revisions.id", use_alter=True, name="fk_pages_latest_revision_id_revisions")
+    )
+    is_redirect: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime)
+
+    latest_revision: Mapped[Revision | None] = relationship(
+        foreign_keys=[latest_revision_id], post_update=True
+    )
+
+
+class Revision(db.Model):
+    """One saved state of a page. Inserted once and never updated or deleted by editing."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (sa.Index("ix_revisions_page_id_id", "page_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page_id: Mapped[int] = mapped_column(sa.ForeignKey("pages.id"))
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("revisions.id"))
+    timestamp: Mapped[datetime] = mapped_column(sa.DateTime, index=True)  # UTC, whole seconds
+    author: Mapped[str] = mapped_column(sa.String(255))  # account name, or the IP address
+    author_is_ip: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    summary: Mapped[str] = mapped_column(sa.String(500), default="")
+    minor: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    text: Mapped[str] = mapped_column(sa.Text)
+    size: Mapped[int] = mapped_column(sa.Integer)  # UTF-8 bytes of text
+    sha1: Mapped[str] = mapped_column(sa.String(40))
+
+    page: Mapped[Page] = relationship(foreign_keys=[page_id])
+
+
+class Link(db.Model):
+    """A wikilink in a page's latest revision: from a page to a title, existing or not."""
+
+    __tablename__ = "links"
+    __table_args__ = (sa.Index("ix_links_to", "to_namespace", "to_title"),)
+
+    from_page_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("pages.id", ondelete="CASCADE"), primary_key=True
+    )
+    to_namespace: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    to_title: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+
+
+class TemplateUse(db.Model):
+    """A template called by a page's latest revision, so pages can be re-rendered when what the
+    template shows changes (e.g. the list of relations pages behind {{Relations of|X}})."""
+
+    __tablename__ = "template_uses"
+    __table_args__ = (sa.Index("ix_template_uses_key", "template", "argument"),)
+
+    from_page_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("pages.id", ondelete="CASCADE"), primary_key=True
+    )
+    template: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    # The first positional argument, when the template's output depends on it ("" otherwise).
+    argument: Mapped[str] = mapped_column(sa.String(255), primary_key=True, default="")
+
+
+class RenderedRevision(db.Model):
+    """The render cache: a revision's sanitized HTML and table of contents."""
+
+    __tablename__ = "rendered_revisions"
+
+    revision_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("revisions.id", ondelete="CASCADE"), primary_key=True
+    )
+    html: Mapped[str] = mapped_column(sa.Text)
+    toc_json: Mapped[str] = mapped_column(sa.Text)  # [[level, anchor, text], ...]
+    links_json: Mapped[str] = mapped_column(sa.Text)  # [[namespace, title], ...]
+    rendered_at: Mapped[datetime] = mapped_column(sa.DateTime)

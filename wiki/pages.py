@@ -1,0 +1,284 @@
+"""The page service: reading pages and revisions, the one writer (save_edit), history, restore.
+
+Views, the CLI and seeding all change pages through save_edit(); it inserts a revision, moves the
+page's pointer, and refreshes the links, template uses and render cache in one transaction.
+Services never touch the request; they raise WikiError subclasses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from wiki import rendering
+from wiki.db import db, write_transaction
+from wiki.errors import (
+    ArticleTooLarge,
+    BadParameter,
+    EditConflict,
+    NotEditable,
+    PageNotFound,
+    RevisionNotFound,
+)
+from wiki.merge import MergeResult, merge_texts
+from wiki.models import Page, Revision
+from wiki.titles import SPECIAL, Title, try_parse_title
+
+SYSTEM_USER = "Wikipedia importer"
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who makes an edit: an account name, or the IP address of an anonymous editor."""
+
+    name: str
+    is_ip: bool = False
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What save_edit did: "created", "saved", "merged" (with someone else's edit) or "nochange"."""
+
+    status: str
+    page: Page
+    revision: Revision
+    base_revision_id: int | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One row of a page's history: the revision and its size change from its parent."""
+
+    revision: Revision
+    delta: int
+
+
+def utcnow() -> datetime:
+    """Now in UTC, naive (as stored), to the second."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def normalize_text(text: str) -> str:
+    """Line endings to \\n, Unicode NFC, no trailing whitespace at the end (as MediaWiki saves)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text).rstrip()
+
+
+def find_page(title: Title) -> Page | None:
+    """The page with this title, or None."""
+    return db.session.scalar(
+        sa.select(Page).where(Page.namespace == title.namespace, Page.title == title.text)
+    )
+
+
+def get_page(title: Title) -> Page:
+    """The page with this title, or PageNotFound."""
+    page = find_page(title)
+    if page is None or page.latest_revision_id is None:
+        raise PageNotFound(f'There is no page titled "{title.full}".', title=title.full)
+    return page
+
+
+def get_revision(revision_id: int, page: Page | None = None) -> Revision:
+    """A revision by id (of the given page, if one is given), or RevisionNotFound."""
+    revision = db.session.get(Revision, revision_id)
+    if revision is None or (page is not None and revision.page_id != page.id):
+        raise RevisionNotFound(f"There is no revision {revision_id} of this page.")
+    return revision
+
+
+def latest_revision(page: Page) -> Revision:
+    """The page's current revision."""
+    assert page.latest_revision_id is not None
+    return get_revision(page.latest_revision_id)
+
+
+def parent_revision(revision: Revision) -> Revision | None:
+    """The revision this one was made from."""
+    return db.session.get(Revision, revision.parent_id) if revision.parent_id else None
+
+
+def next_revision(revision: Revision) -> Revision | None:
+    """The page's next revision after this one, or None for the latest."""
+    return db.session.scalar(
+        sa.select(Revision)
+        .where(Revision.page_id == revision.page_id, Revision.id > revision.id)
+        .order_by(Revision.id).limit(1)
+    )
+
+
+def previous_revision(revision: Revision) -> Revision | None:
+    """The page's revision before this one in history order."""
+    return db.session.scalar(
+        sa.select(Revision)
+        .where(Revision.page_id == revision.page_id, Revision.id < revision.id)
+        .order_by(Revision.id.desc()).limit(1)
+    )
+
+
+def history(page: Page, limit: int, offset: int = 0, older_than: int | None = None
+            ) -> tuple[list[HistoryEntry], bool]:
+    """Newest-first revisions of a page, and whether older ones remain."""
+    query = sa.select(Revision).where(Revision.page_id == page.id)
+    if older_than is not None:
+        query = query.where(Revision.id < older_than)
+    rows = list(db.session.scalars(
+        query.order_by(Revision.id.desc()).offset(offset).limit(limit + 1)
+    ))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    parent_ids = {r.parent_id for r in rows if r.parent_id}
+    parent_sizes = dict(db.session.execute(
+        sa.select(Revision.id, Revision.size).where(Revision.id.in_(parent_ids))
+    ).tuples().all()) if parent_ids else {}
+    entries = [
+        HistoryEntry(r, r.size - parent_sizes.get(r.parent_id, 0) if r.parent_id else r.size)
+        for r in rows
+    ]
+    return entries, more
+
+
+def save_edit(
+    title: Title,
+    text: str,
+    *,
+    author: Author,
+    base_revision_id: int | None,
+    summary: str = "",
+    minor: bool = False,
+) -> SaveResult:
+    """The one writer: save text as the page's new revision, or say why not.
+
+    base_revision_id is the revision the editor started from (None to create the page). If the
+    page changed since, the edits are merged three ways; overlapping changes raise EditConflict
+    and save nothing. A text equal to the current one saves nothing ("nochange").
+    """
+    if title.namespace == SPECIAL:
+        raise NotEditable("Special pages are generated by the wiki and cannot be edited.")
+    text = normalize_text(text)
+    limit = current_app.config["WIKI_MAX_ARTICLE_BYTES"]
+    if len(text.encode("utf-8")) > limit:
+        raise ArticleTooLarge(
+            f"The text is {len(text.encode('utf-8')):,} bytes; the largest page allowed is "
+            f"{limit:,} bytes.", text=text
+        )
+    summary = " ".join(summary.split())
+    if len(summary) > current_app.config["WIKI_MAX_SUMMARY_CHARS"]:
+        raise BadParameter(
+            f"The summary is longer than {current_app.config['WIKI_MAX_SUMMARY_CHARS']} "
+            "characters.", text=text
+        )
+    with write_transaction():
+        page = _locked_page(title)
+        current = latest_revision(page) if page and page.latest_revision_id else None
+        status = "saved" if current else "created"
+        if current is not None and base_revision_id != current.id:
+            text, status = _merge_with_current(page, current, base_revision_id, text, author)
+        if current is not None and current.text == text:
+            return SaveResult("nochange", page, current, base_revision_id)
+        if current is None and not text:
+            raise BadParameter("A new page needs some text.", text=text)
+        if page is None:
+            page = Page(namespace=title.namespace, title=title.text, created_at=utcnow())
+            db.session.add(page)
+            db.session.flush()
+        revision = _insert_revision(page, current, text, author, summary, minor)
+        rendered = rendering.render_text(text)
+        rendering.store_render(revision.id, rendered)
+        rendering.record_dependencies(page, rendered)
+        page.latest_revision_id = revision.id
+        page.is_redirect = redirect_target(text) is not None
+        if current is None:
+            rendering.invalidate_for(title, _hub_templates(title))
+    return SaveResult(status, page, revision, base_revision_id)
+
+
+def _hub_templates(title: Title) -> tuple[tuple[str, str | None], ...]:
+    """Templates whose output lists pages like this one and must be re-rendered."""
+    if title.namespace == 0 and title.text.endswith(" relations"):
+        return (("relations_of", None), ("relations_pages", None))
+    return ()
+
+
+def _locked_page(title: Title) -> Page | None:
+    """The page row, locked for this transaction where the database supports it."""
+    return db.session.scalar(
+        sa.select(Page)
+        .where(Page.namespace == title.namespace, Page.title == title.text)
+        .with_for_update()
+    )
+
+
+def _merge_with_current(
+    page: Page, current: Revision, base_revision_id: int | None, text: str, author: Author
+) -> tuple[str, str]:
+    """Combine an edit made from an older revision with what was saved since."""
+    if base_revision_id is None:
+        raise EditConflict(
+            "This page was created by someone else while you were writing.",
+            current=current, text=text, conflicts=(),
+        )
+    base = get_revision(base_revision_id, page)
+    newer_authors = set(db.session.scalars(
+        sa.select(Revision.author).where(Revision.page_id == page.id, Revision.id > base.id)
+    ))
+    if not author.is_ip and newer_authors == {author.name}:
+        return text, "saved"  # one's own earlier save is not a conflict
+    merged: MergeResult = merge_texts(base.text, text, current.text)
+    if not merged.clean or merged.text is None:
+        raise EditConflict(
+            "Someone else changed this page while you were editing, and the changes overlap.",
+            current=current, base=base, text=text, conflicts=merged.conflicts,
+        )
+    return normalize_text(merged.text), "merged"
+
+
+def _insert_revision(page: Page, parent: Revision | None, text: str, author: Author,
+                     summary: str, minor: bool) -> Revision:
+    """Insert a revision; timestamps strictly increase along a page's history."""
+    timestamp = utcnow()
+    if parent is not None and timestamp <= parent.timestamp:
+        timestamp = parent.timestamp + timedelta(seconds=1)
+    data = text.encode("utf-8")
+    revision = Revision(
+        page_id=page.id, parent_id=parent.id if parent else None, timestamp=timestamp,
+        author=author.name, author_is_ip=author.is_ip, summary=summary, minor=minor,
+        text=text, size=len(data), sha1=hashlib.sha1(data).hexdigest(),
+    )
+    db.session.add(revision)
+    db.session.flush()
+    return revision
+
+
+def restore(title: Title, revision_id: int, *, author: Author) -> SaveResult:
+    """Save an old revision's text as a new revision ("Restored revision N by X")."""
+    page = get_page(title)
+    old = get_revision(revision_id, page)
+    return save_edit(
+        title, old.text, author=author, base_revision_id=page.latest_revision_id,
+        summary=f"Restored revision {old.id} by {old.author}",
+    )
+
+
+def all_pages(namespace: int = 0) -> Iterator[Page]:
+    """Every page of a namespace in title order."""
+    return iter(db.session.scalars(
+        sa.select(Page).where(Page.namespace == namespace).order_by(Page.title)
+    ))
+
+
+_REDIRECT = re.compile(r"^\s*#REDIRECT\s*\[\[([^\[\]|#]+)(?:#[^\[\]|]*)?(?:\|[^\[\]]*)?\]\]",
+                       re.IGNORECASE)
+
+
+def redirect_target(text: str) -> Title | None:
+    """The title a "#REDIRECT [[Target]]" text points to, or None."""
+    match = _REDIRECT.match(text)
+    return try_parse_title(match.group(1)) if match else None

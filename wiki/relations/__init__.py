@@ -1,0 +1,1 @@
+"""The relations domain: countries, titles of country pairs, locator maps."""

@@ -1,0 +1,15 @@
+"""The blueprints: articles (read, edit, history, diff), special pages, maps, and error pages."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register every blueprint and the error handlers."""
+    from wiki.views import articles, errors, helpers, special
+
+    helpers.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(articles.bp)
+    special.init_app(app)

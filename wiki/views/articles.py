@@ -1,0 +1,183 @@
+"""Reading pages the MediaWiki way: /wiki/<Title> with ?action=, ?oldid= and ?diff=.
+
+One URL per title; the query string picks what to show. Each view parses the request, calls the
+page service, and renders a template; editing lives in views/editing.py.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, render_template, request
+
+from wiki import pages, rendering
+from wiki.diff import diff_texts
+from wiki.errors import BadParameter, PageNotFound
+from wiki.models import Page, Revision
+from wiki.titles import SPECIAL, Title, parse_title
+from wiki.views import editing, missing
+from wiki.views.helpers import int_arg, page_url
+
+bp = Blueprint("articles", __name__)
+
+READ_ACTIONS = {"view", "history", "raw", "edit"}
+WRITE_ACTIONS = {"submit", "restore"}
+
+
+@bp.get("/")
+def main_page() -> Response:
+    """The front door: the Main Page."""
+    return redirect(page_url("Main Page"))
+
+
+@bp.get("/wiki/")
+def empty_title() -> Response:
+    """/wiki/ alone shows the Main Page too."""
+    return redirect(page_url("Main Page"))
+
+
+@bp.route("/wiki/<path:raw_title>", methods=["GET", "POST"])
+def dispatch(raw_title: str):  # type: ignore[no-untyped-def]
+    """Pick the view from the title and the query string."""
+    title = parse_title(raw_title)
+    if title.namespace == SPECIAL:
+        from wiki.views import special
+
+        return special.dispatch(title)
+    if raw_title != title.url_part:
+        query = request.query_string.decode()
+        return redirect(title.path + ("?" + query if query else ""), code=301)
+    action = request.args.get("action", "view")
+    if request.method == "POST":
+        if action not in WRITE_ACTIONS:
+            raise BadParameter(f'"{action[:50]}" is not an action that can be posted.')
+        return editing.submit(title) if action == "submit" else editing.restore(title)
+    if action in WRITE_ACTIONS:
+        raise BadParameter(f'The action "{action}" needs a form post.')
+    if action not in READ_ACTIONS:
+        raise BadParameter(f'"{action[:50]}" is not a known action.')
+    if action == "edit":
+        return editing.edit_form(title)
+    if action == "history":
+        return show_history(title)
+    if "diff" in request.args:
+        return show_diff(title)
+    if action == "raw":
+        return show_raw(title)
+    if "oldid" in request.args:
+        return show_old_revision(title)
+    return show_page(title)
+
+
+def show_page(title: Title):  # type: ignore[no-untyped-def]
+    """The current revision of a page, or a 404 that offers to create it."""
+    page = pages.find_page(title)
+    if page is None or page.latest_revision_id is None:
+        return missing.missing_page(title)
+    revision = pages.latest_revision(page)
+    if page.is_redirect and request.args.get("redirect") != "no":
+        target = pages.redirect_target(revision.text)
+        if target is not None and request.args.get("redirectedfrom") is None:
+            return redirect(page_url(target, redirectedfrom=title.full))
+    redirected_from = request.args.get("redirectedfrom")
+    return render_template(
+        "articles/view.html", title=title, page=page, revision=revision,
+        rendered=rendering.cached_render(revision), redirected_from=redirected_from,
+        is_current=True,
+    )
+
+
+def _page_or_404(title: Title) -> Page:
+    return pages.get_page(title)
+
+
+def show_old_revision(title: Title):  # type: ignore[no-untyped-def]
+    """An old revision, with a banner and links to the previous, next and current revisions."""
+    page = _page_or_404(title)
+    revision_id = int_arg("oldid", minimum=1)
+    assert revision_id is not None
+    revision = pages.get_revision(revision_id, page)
+    return render_template(
+        "articles/view.html", title=title, page=page, revision=revision,
+        rendered=rendering.cached_render(revision),
+        is_current=revision.id == page.latest_revision_id,
+        older=pages.previous_revision(revision), newer=pages.next_revision(revision),
+        redirected_from=None,
+    )
+
+
+def show_raw(title: Title) -> Response:
+    """The Markdown of the current revision (or ?oldid=), as text/markdown."""
+    page = _page_or_404(title)
+    revision_id = int_arg("oldid", minimum=1)
+    revision = pages.get_revision(revision_id or page.latest_revision_id or 0, page)
+    return Response(revision.text, mimetype="text/markdown", headers={
+        "Content-Type": "text/markdown; charset=utf-8",
+    })
+
+
+def show_history(title: Title):  # type: ignore[no-untyped-def]
+    """Paged revision history, newest first."""
+    page = _page_or_404(title)
+    from flask import current_app
+
+    maximum = current_app.config["WIKI_HISTORY_MAX_LIMIT"]
+    limit = int_arg("limit", current_app.config["WIKI_HISTORY_LIMIT"], minimum=1, maximum=maximum)
+    offset = int_arg("offset", 0, minimum=0, maximum=10_000_000)
+    older_than = int_arg("older", None, minimum=1)
+    assert limit is not None and offset is not None
+    entries, more = pages.history(page, limit, offset, older_than)
+    return render_template(
+        "articles/history.html", title=title, page=page, entries=entries, more=more,
+        limit=limit, offset=offset, older_than=older_than,
+    )
+
+
+def _resolve_diff_pair(page: Page | None) -> tuple[Revision, Revision]:
+    """MediaWiki's diff parameters: diff=N|prev|next|cur with an optional oldid=M."""
+    diff = request.args.get("diff", "")
+    old_id = int_arg("oldid", None, minimum=1)
+    if diff in {"prev", "next", "cur", ""}:
+        if old_id is None:
+            if page is None:
+                raise PageNotFound("There is no page by this title to compare.")
+            base = pages.latest_revision(page)
+        else:
+            base = pages.get_revision(old_id)
+        if diff in {"prev", ""}:
+            older = pages.parent_revision(base) or pages.previous_revision(base)
+            return (older or base), base
+        if diff == "next":
+            return base, (pages.next_revision(base) or base)
+        current = db_latest(base)
+        return base, current
+    new_id = int_arg("diff", minimum=1)
+    assert new_id is not None
+    newer = pages.get_revision(new_id)
+    older = pages.get_revision(old_id) if old_id else (pages.parent_revision(newer) or newer)
+    if older.page_id != newer.page_id:
+        raise BadParameter("These two revisions belong to different pages and cannot be compared.")
+    if older.id > newer.id:
+        older, newer = newer, older
+    return older, newer
+
+
+def db_latest(revision: Revision) -> Revision:
+    """The latest revision of the page a revision belongs to."""
+    return pages.latest_revision(revision.page)
+
+
+def show_diff(title: Title):  # type: ignore[no-untyped-def]
+    """Two revisions side by side, the newer one rendered below, as Wikipedia shows a diff."""
+    older, newer = _resolve_diff_pair(pages.find_page(title))
+    page = newer.page
+    return render_template(
+        "articles/diff.html", title=Title(page.namespace, page.title), page=page,
+        older=older, newer=newer, rows=diff_texts(older.text, newer.text),
+        older_delta=_delta(older), newer_delta=_delta(newer),
+        before_older=pages.previous_revision(older), after_newer=pages.next_revision(newer),
+        rendered=rendering.cached_render(newer),
+    )
+
+
+def _delta(revision: Revision) -> int:
+    parent = pages.parent_revision(revision)
+    return revision.size - (parent.size if parent else 0)

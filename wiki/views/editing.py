@@ -1,0 +1,116 @@
+"""Editing: the edit form, preview, show changes, save, conflicts, and restoring an old revision.
+
+Every save goes through pages.save_edit; a failure shows the form again with the user's text.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request
+
+from wiki import pages, rendering
+from wiki.diff import diff_texts
+from wiki.errors import BadParameter, EditConflict, WikiError
+from wiki.models import Revision
+from wiki.titles import Title
+from wiki.views.helpers import current_author, int_arg, page_url
+
+
+def _form_template(title: Title, *, text: str, base: Revision | None, summary: str = "",
+                   minor: bool = False, status: int = 200, **extra):  # type: ignore[no-untyped-def]
+    """The edit form, filled in."""
+    return render_template(
+        "articles/edit.html", title=title, text=text, base=base, summary=summary, minor=minor,
+        max_bytes=current_app.config["WIKI_MAX_ARTICLE_BYTES"], **extra,
+    ), status
+
+
+def edit_form(title: Title):  # type: ignore[no-untyped-def]
+    """The form for a page's current text (or an old revision's, with ?oldid=), or a new page."""
+    page = pages.find_page(title)
+    current = pages.latest_revision(page) if page and page.latest_revision_id else None
+    text = current.text if current else request.args.get("preload", "")[:10_000]
+    old_id = int_arg("oldid", None, minimum=1)
+    if old_id is not None:
+        if page is None:
+            raise BadParameter("A page that does not exist has no old revisions.")
+        text = pages.get_revision(old_id, page).text
+    return _form_template(title, text=text, base=current, editing_old=old_id)
+
+
+def _form_value(name: str) -> str:
+    value = request.form.get(name)
+    if value is None:
+        raise BadParameter(f'The form has no "{name}" field.', text=request.form.get("text"))
+    return value
+
+
+def submit(title: Title):  # type: ignore[no-untyped-def]
+    """The edit form's three buttons: save, show preview, show changes."""
+    text = _form_value("text")
+    base_raw = _form_value("base_revision")
+    summary = request.form.get("summary", "")
+    minor = request.form.get("minor") == "1"
+    if base_raw and not (base_raw.isascii() and base_raw.isdigit()):
+        raise BadParameter("The base revision must be a revision number.", text=text)
+    base_id = int(base_raw) if base_raw else None
+    page = pages.find_page(title)
+    current = pages.latest_revision(page) if page and page.latest_revision_id else None
+    base = pages.get_revision(base_id, page) if base_id and page else None
+    if base_id and base is None:
+        raise BadParameter("The base revision does not belong to this page.", text=text)
+    form = {"text": text, "base": base, "summary": summary, "minor": minor}
+    limit = current_app.config["WIKI_MAX_ARTICLE_BYTES"]
+    too_large = len(text.encode("utf-8")) > limit
+
+    if "preview" in request.form or "diff" in request.form:
+        if too_large:
+            return _form_template(title, **form, status=413,
+                                  error=f"The text is longer than {limit:,} bytes.")
+        if "preview" in request.form:
+            return _form_template(title, **form, preview=rendering.render_text(text))
+        rows = diff_texts(current.text if current else "", pages.normalize_text(text))
+        return _form_template(title, **form, changes=rows, current=current)
+
+    try:
+        result = pages.save_edit(title, text, author=current_author(), base_revision_id=base_id,
+                                 summary=summary, minor=minor)
+    except EditConflict as conflict:
+        return _conflict_page(title, conflict, form)
+    except WikiError as error:
+        if "text" not in error.details:
+            raise
+        return _form_template(title, **form, status=error.status, error=error.message)
+    if result.status == "nochange":
+        flash("Nothing was saved: the text is the same as the current version.", "notice")
+    elif result.status == "merged":
+        flash("Someone else edited this page while you were writing. Your edit was merged with "
+              "theirs.", "notice")
+        return redirect(page_url(title, diff=result.revision.id, oldid=base_id), code=303)
+    else:
+        flash("Your edit was saved." if result.status == "saved" else "The page was created.",
+              "success")
+    return redirect(page_url(title), code=303)
+
+
+def _conflict_page(title: Title, conflict: EditConflict, form: dict):  # type: ignore[no-untyped-def]
+    """Both texts, editable current text on top, the user's text below, and their diff."""
+    current: Revision = conflict.details["current"]
+    mine = pages.normalize_text(form["text"])
+    return render_template(
+        "articles/conflict.html", title=title, current=current, mine=mine,
+        summary=form["summary"], minor=form["minor"], message=conflict.message,
+        rows=diff_texts(current.text, mine), conflicts=conflict.details.get("conflicts", ()),
+    ), 409
+
+
+def restore(title: Title):  # type: ignore[no-untyped-def]
+    """"Restore this version": the old text becomes a new revision; history stays whole."""
+    raw = request.form.get("oldid", "")
+    if not (raw.isascii() and raw.isdigit()):
+        raise BadParameter("Which revision to restore is missing.")
+    result = pages.restore(title, int(raw), author=current_author())
+    if result.status == "nochange":
+        flash("That revision's text is already the current text; nothing was saved.", "notice")
+    else:
+        flash(f"Revision {raw} was restored as a new revision.", "success")
+    return redirect(page_url(title), code=303)

@@ -1,0 +1,77 @@
+"""Errors as answers: every WikiError and HTTP error becomes an HTML page, or JSON for clients
+that ask for it, with the right status. Nothing reaches the reader as a bare 500."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from wiki.errors import WikiError
+from wiki.titles import InvalidTitleError
+
+log = logging.getLogger(__name__)
+
+
+def wants_json() -> bool:
+    """True when the client prefers JSON to HTML."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > \
+        request.accept_mimetypes["text/html"]
+
+
+def error_response(
+    status: int, code: str, message: str, **context: object
+) -> tuple[Response | str, int]:
+    """The error page (or JSON) for a status."""
+    if wants_json():
+        return jsonify(error={"code": code, "info": message}), status
+    return render_template("errors/error.html", status=status, code=code,
+                           message=message, **context), status
+
+
+def handle_wiki_error(error: WikiError):  # type: ignore[no-untyped-def]
+    """Domain errors keep what the user typed (details["text"]) so the page can show it again."""
+    return error_response(error.status, error.code, error.message, **error.details)
+
+
+def handle_invalid_title(error: InvalidTitleError):  # type: ignore[no-untyped-def]
+    """A title that breaks the rules: 400 with the reason."""
+    return error_response(400, "invalidtitle", f"Bad title: {error}")
+
+
+def handle_csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
+    """A form without a valid token: refuse it, but hand the typed text back."""
+    text = request.form.get("text") if request.mimetype.endswith("urlencoded") else None
+    return error_response(
+        400, "badtoken",
+        "Your session token was missing or expired, so nothing was saved. "
+        "Your text is below: copy it, reload the page and try again.",
+        text=text,
+    )
+
+
+def handle_http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    """404, 405, 413 and the rest from Werkzeug."""
+    status = error.code or 500
+    message = error.description or error.name
+    if status == 413:
+        message = "The request is too large for this wiki."
+    return error_response(status, error.name.lower().replace(" ", ""), message)
+
+
+def handle_unexpected(error: Exception):  # type: ignore[no-untyped-def]
+    """Last resort: log it and answer a plain error page."""
+    log.exception("unhandled error")
+    return error_response(500, "internal", "Something went wrong on the server.")
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+    app.register_error_handler(WikiError, handle_wiki_error)
+    app.register_error_handler(InvalidTitleError, handle_invalid_title)
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,64 @@
+"""Small things views and templates share: reading integer parameters strictly, URLs of pages,
+how timestamps and size changes are shown, and who the current editor is."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, request
+
+from wiki.errors import BadParameter
+from wiki.pages import Author
+from wiki.titles import Title, parse_title
+
+
+def int_arg(name: str, default: int | None = None, *, minimum: int = 0,
+            maximum: int | None = None) -> int | None:
+    """An integer query parameter, or BadParameter when it is malformed or out of range."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isascii() or not raw.strip().lstrip("-").isdigit():
+        raise BadParameter(f'The parameter "{name}" must be a whole number, not "{raw[:50]}".')
+    value = int(raw)
+    if value < minimum or (maximum is not None and value > maximum):
+        upper = f" and {maximum}" if maximum is not None else " or more"
+        raise BadParameter(f'The parameter "{name}" must be between {minimum}{upper}.')
+    return value
+
+
+def page_url(title: Title | str, **query: Any) -> str:
+    """/wiki/<Title>, with query parameters (None values left out)."""
+    if isinstance(title, str):
+        title = parse_title(title)
+    params = {k: v for k, v in query.items() if v is not None}
+    return title.path + ("?" + urlencode(params) if params else "")
+
+
+def format_timestamp(value: datetime) -> str:
+    """UTC timestamps as history shows them: 2026-11-28 01:15:09."""
+    return value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def format_delta(delta: int) -> str:
+    """A size change as Wikipedia shows it: +123, −45 (a real minus sign), 0."""
+    if delta > 0:
+        return f"+{delta:,}"
+    if delta < 0:
+        return f"\u2212{-delta:,}"
+    return "0"
+
+
+def current_author() -> Author:
+    """The editor of this request. Without accounts, anonymous editors are known by their IP."""
+    return Author(request.remote_addr or "0.0.0.0", is_ip=True)
+
+
+def init_app(app: Flask) -> None:
+    """Offer the helpers to every template."""
+    app.jinja_env.globals.update(
+        page_url=page_url, site_name=lambda: current_app.config["WIKI_SITE_NAME"],
+    )
+    app.jinja_env.filters.update(timestamp=format_timestamp, delta=format_delta)
