@@ -1,4 +1,4 @@
-"""Checks on the seed pages in wiki/seeddata: format, fidelity to the source article, no red links."""
+"""Checks on the seed pages in wiki/seeddata: format, fidelity to the source, no red links."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ ARTICLE_TARGETS = [
 
 
 def normalize_title(text: str) -> str:
-    """A link target as a page title: fragment dropped, spaces collapsed, first letter upper-cased."""
+    """A link target as a page title: no fragment, single spaces, first letter upper-cased."""
     text = text.split("#", 1)[0].replace("_", " ")
     text = re.sub(r"\s+", " ", text).strip().lstrip(":").strip()
     return text[:1].upper() + text[1:]
@@ -94,7 +94,7 @@ def displayed(markdown: str) -> str:
 
 
 def source_paragraphs() -> list[str]:
-    """The lead and History paragraphs of the source article, without title, infobox, headings, See also."""
+    """The lead and History paragraphs of the source: no title, infobox, headings or See also."""
     text = SOURCE.read_text(encoding="utf-8")
     paragraphs: list[str] = []
     in_see_also = False
@@ -179,7 +179,7 @@ def test_article_links_every_expected_target(seeds):
 def test_no_red_links(seeds):
     titles = set(seeds)
     problems = []
-    for title, (path, body) in seeds.items():
+    for path, body in seeds.values():
         for m in WIKILINK.finditer(body):
             target = normalize_title(m.group(1))
             if target.lower().startswith("category:"):
@@ -195,7 +195,7 @@ def test_no_red_links(seeds):
 
 
 def test_every_stub_has_notice_and_links_back(seeds):
-    for title, (path, body) in seeds.items():
+    for path, body in seeds.values():
         if title in (MAIN_PAGE, ARTICLE):
             continue
         assert re.search(r"^\{\{Stub\}\}$", body, re.MULTILINE), f"{path.name} lacks {{{{Stub}}}}"
@@ -204,7 +204,9 @@ def test_every_stub_has_notice_and_links_back(seeds):
 
 
 def test_see_also_pages_link_to_article(seeds):
-    for title in ("Foreign relations of Azerbaijan", "Foreign relations of Kosovo", "Azerbaijan–Serbia relations"):
+    see_also = ("Foreign relations of Azerbaijan", "Foreign relations of Kosovo",
+                "Azerbaijan–Serbia relations")
+    for title in see_also:
         _, body = seeds[title]
         assert f"[[{ARTICLE}]]" in body, title
     assert seeds["Azerbaijan–Serbia relations"][1].splitlines()[0] == (

@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import Migrate, upgrade
 
-from wiki import seed
+from wiki import rendering, seed
 from wiki.db import db
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -40,8 +40,18 @@ def seed_command() -> None:
     click.echo(f"Created {created} pages.")
 
 
+@click.command("purge-cache")
+@with_appcontext
+def purge_cache_command() -> None:
+    """Forget every stored render (e.g. after changing wiki templates); pages re-render on view."""
+    purged = rendering.purge_all()
+    db.session.commit()
+    click.echo(f"Purged {purged} cached renders.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands and Flask-Migrate's `flask db` group."""
     migrate.init_app(app, db)
     app.cli.add_command(init_command)
     app.cli.add_command(seed_command)
+    app.cli.add_command(purge_cache_command)

@@ -73,7 +73,11 @@ def write_transaction() -> Iterator[None]:
 
     On SQLite it takes the write lock up front (BEGIN IMMEDIATE): a read transaction that later
     writes can fail at once with "database is locked" whatever the busy timeout, this cannot.
+    Nested calls join the outer transaction, so several saves can commit (or fail) together.
     """
+    if _immediate.get():
+        yield
+        return
     db.session.commit()  # close any read transaction the request has open
     token = _immediate.set(True)
     try:

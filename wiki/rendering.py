@@ -150,3 +150,10 @@ def invalidate_for(title: Title, template_keys: tuple[tuple[str, str | None], ..
     db.session.execute(
         sa.delete(RenderedRevision).where(RenderedRevision.revision_id.in_(revisions))
     )
+
+
+def purge_all() -> int:
+    """Drop every cached render; returns how many there were."""
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(RenderedRevision)) or 0
+    db.session.execute(sa.delete(RenderedRevision))
+    return count

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import quote
+from typing import Any
+from urllib.parse import quote, urlencode
 
 MAIN, TALK, USER, USER_TALK, CATEGORY, CATEGORY_TALK, SPECIAL = 0, 1, 2, 3, 14, 15, -1
 NAMESPACES: dict[int, str] = {
@@ -126,3 +127,11 @@ def talk_title(title: Title) -> Title | None:
     if title.namespace not in talk_of:
         return None
     return Title(talk_of[title.namespace], title.text)
+
+
+def page_url(title: Title | str, **query: Any) -> str:
+    """/wiki/<Title>, with query parameters (None values left out)."""
+    if isinstance(title, str):
+        title = parse_title(title)
+    params = {k: v for k, v in query.items() if v is not None}
+    return title.path + ("?" + urlencode(params) if params else "")

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from wiki.markup.templates import TemplateCall
 from wiki.markup.wikilinks import link_href
 from wiki.paths import PROJECT_ROOT
-from wiki.titles import Title, try_parse_title
+from wiki.titles import Title, page_url, try_parse_title
 
 log = logging.getLogger(__name__)
 TEMPLATE_DIR = PROJECT_ROOT / "templates" / "wikitemplates"
@@ -52,13 +52,15 @@ class LinkTarget:
 @cache
 def jinja_environment() -> jinja2.Environment:
     """The environment wiki templates render in: autoescaped, missing parameters are blank."""
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
         autoescape=True,
         undefined=jinja2.ChainableUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.globals["page_url"] = page_url
+    return environment
 
 
 def template_exists(key: str) -> bool:

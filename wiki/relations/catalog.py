@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from wiki.db import db
-from wiki.models import Page
+from wiki.models import Link, Page
 from wiki.relations.country import Country
 from wiki.relations.names import find_country, parse_relations_title, relations_title, sort_key
 from wiki.titles import MAIN
@@ -52,13 +52,53 @@ def relations_page_titles() -> list[str]:
     return [page.title for page in relations_pages()]
 
 
-def relations_of(country_name: str) -> list[dict[str, object]] | None:
-    """The relations articles of one country, by partner name; None for an unknown country."""
+@dataclass(frozen=True)
+class Hub:
+    """What a "Foreign relations of X" page lists: X's relations articles by partner, and the
+    pairs with X that pages link to but nobody has written yet."""
+
+    country: Country
+    pages: list[tuple[Country, str]]
+    wanted: list[tuple[Country, str]]
+
+    @property
+    def partners(self) -> list[Country]:
+        """Every partner that has an article with this country."""
+        return [partner for partner, _ in self.pages]
+
+
+def wanted_pairs() -> list[tuple[str, Country, Country]]:
+    """Relations titles that pages link to but that do not exist: (canonical title, A, B)."""
+    linked = db.session.scalars(
+        sa.select(Link.to_title).distinct().where(
+            Link.to_namespace == MAIN,
+            Link.to_title.like("%relations"),
+            ~sa.exists().where(Page.namespace == MAIN, Page.title == Link.to_title),
+        )
+    )
+    wanted: dict[str, tuple[str, Country, Country]] = {}
+    for title in linked:
+        pair = parse_relations_title(title)
+        if pair is not None:
+            canonical = relations_title(*pair)
+            first, second = sorted(pair, key=lambda c: sort_key(c.name))
+            wanted.setdefault(canonical, (canonical, first, second))
+    existing = {page.title for page in relations_pages()}
+    return [entry for title, entry in sorted(wanted.items()) if title not in existing]
+
+
+def hub(country_name: str) -> Hub | None:
+    """The hub data of one country; None for a name the registry does not know."""
     country = find_country(country_name)
     if country is None:
         return None
-    rows = [
-        {"title": page.title, "partner": page.partner_of(country)}
+    own = [
+        (page.partner_of(country), page.title)
         for page in relations_pages() if country in (page.first, page.second)
     ]
-    return sorted(rows, key=lambda row: sort_key(row["partner"].name))  # type: ignore[attr-defined]
+    wanted = [
+        (second if first == country else first, title)
+        for title, first, second in wanted_pairs() if country in (first, second)
+    ]
+    by_partner = lambda row: sort_key(row[0].name)  # noqa: E731
+    return Hub(country, sorted(own, key=by_partner), sorted(wanted, key=by_partner))

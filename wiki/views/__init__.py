@@ -7,9 +7,11 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every blueprint and the error handlers."""
-    from wiki.views import articles, errors, helpers, special
+    from wiki.views import articles, errors, helpers, maps, relations, special
 
     helpers.init_app(app)
     errors.init_app(app)
     app.register_blueprint(articles.bp)
+    app.register_blueprint(maps.bp)
     special.init_app(app)
+    relations.init_app(app)

@@ -4,14 +4,12 @@ how timestamps and size changes are shown, and who the current editor is."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
-from urllib.parse import urlencode
 
 from flask import Flask, current_app, request
 
 from wiki.errors import BadParameter
 from wiki.pages import Author
-from wiki.titles import Title, parse_title
+from wiki.titles import page_url
 
 
 def int_arg(name: str, default: int | None = None, *, minimum: int = 0,
@@ -27,14 +25,6 @@ def int_arg(name: str, default: int | None = None, *, minimum: int = 0,
         upper = f" and {maximum}" if maximum is not None else " or more"
         raise BadParameter(f'The parameter "{name}" must be between {minimum}{upper}.')
     return value
-
-
-def page_url(title: Title | str, **query: Any) -> str:
-    """/wiki/<Title>, with query parameters (None values left out)."""
-    if isinstance(title, str):
-        title = parse_title(title)
-    params = {k: v for k, v in query.items() if v is not None}
-    return title.path + ("?" + urlencode(params) if params else "")
 
 
 def format_timestamp(value: datetime) -> str:

@@ -1,0 +1,134 @@
+"""The relations pages on the web: Special:NewRelations (one form makes an article, its
+redirects and hubs), Special:RelationsMatrix, the "Create this relations page" offer on missing
+relations titles, and the live data relations templates show."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from flask import Flask, flash, redirect, render_template, request
+from markupsafe import Markup
+
+from wiki import rendering
+from wiki.relations import catalog
+from wiki.relations.country import Country
+from wiki.relations.create import (
+    RelationsFormError,
+    RelationsPageExists,
+    RelationsRequest,
+    create_relations_page,
+    pair_from_title,
+)
+from wiki.relations.names import all_countries, find_country, sort_key
+from wiki.titles import Title
+from wiki.views import missing, special
+from wiki.views.helpers import current_author, page_url
+from wiki.views.maps import MAP_PREFIX
+
+FIELDS = ("first", "second", "established", "lead", "summary")
+FIELD_LIMITS = {"first": 200, "second": 200, "established": 20, "lead": 4000, "summary": 500}
+
+
+@cache
+def datalist_options() -> list[tuple[str, str]]:
+    """(value, label) for the country fields' type-ahead: every name and alias."""
+    options = []
+    for country in sorted(all_countries(), key=lambda c: sort_key(c.name)):
+        options.append((country.name, country.name))
+        options.extend((alias, country.name) for alias in country.aliases)
+    return options
+
+
+def _form(values: dict[str, str], status: int = 200, **extra: Any):  # type: ignore[no-untyped-def]
+    return render_template("special/new_relations.html", values=values,
+                           options=datalist_options(), **extra), status
+
+
+@special.register("NewRelations", "Create an \u201cX\u2013Y relations\u201d page in one step",
+                  sidebar="New relations page")
+def new_relations(_subpage: str):  # type: ignore[no-untyped-def]
+    """The form (GET, prefilled from ?first=&second=) and its submission (POST)."""
+    source = request.form if request.method == "POST" else request.args
+    values = {name: source.get(name, "")[: FIELD_LIMITS[name]] for name in FIELDS}
+    if request.method != "POST":
+        return _form(values)
+    relations_request = RelationsRequest(**values)
+    try:
+        created = create_relations_page(relations_request, current_author())
+    except RelationsFormError as error:
+        return _form(values, 400, errors=error.errors, suggestions=error.suggestions)
+    except RelationsPageExists as error:
+        return _form(values, 409, exists=error.title, canonical=error.canonical)
+    made = len(created.redirects) + len(created.hubs)
+    flash(f"Created {created.article.full} with {made} redirects and hub pages.", "success")
+    return redirect(page_url(created.article), code=303)
+
+
+@special.register("RelationsMatrix", "Which pairs of countries have relations pages",
+                  sidebar="Relations matrix")
+def relations_matrix(_subpage: str):  # type: ignore[no-untyped-def]
+    """Countries × countries: blue cells for existing pages, red cells to create them."""
+    existing = {(p.first.alpha3, p.second.alpha3): p.title for p in catalog.relations_pages()}
+    countries: dict[str, Country] = {}
+    for page in catalog.relations_pages():
+        countries[page.first.alpha3] = page.first
+        countries[page.second.alpha3] = page.second
+    ordered = sorted(countries.values(), key=lambda c: sort_key(c.name))
+    cells = {}
+    for row in ordered:
+        for column in ordered:
+            if row == column:
+                continue
+            first, second = sorted((row, column), key=lambda c: sort_key(c.name))
+            cells[(row.alpha3, column.alpha3)] = existing.get((first.alpha3, second.alpha3))
+    return render_template("special/relations_matrix.html", countries=ordered, cells=cells)
+
+
+def offer_for_missing(title: Title) -> dict[str, str] | None:
+    """On a missing "X–Y relations" title (any dash, any order), offer the one-step form."""
+    pair = pair_from_title(title)
+    if pair is None:
+        return None
+    first, second = pair
+    href = page_url("Special:NewRelations", first=first.name, second=second.name)
+    return {"href": href, "label": "Create this relations page",
+            "note": f"an article on {first.name} and {second.name}, with its map, redirects "
+                    "and hub pages"}
+
+
+def locator_map(first_name: str, second_name: str) -> dict[str, Any] | None:
+    """URLs of the generated locator map for two country names, or None if either is unknown."""
+    first, second = find_country(str(first_name)), find_country(str(second_name))
+    if first is None or second is None or first == second:
+        return None
+    pair = f"{first.alpha3}-{second.alpha3}"
+    return {
+        "svg_url": f"{MAP_PREFIX}/{pair}.svg",
+        "png_url": f"{MAP_PREFIX}/{pair}.png",
+        "width": 360,
+    }
+
+
+def relations_of(country_name: str) -> dict[str, Any] | None:
+    """The hub of one country for {{Relations of|X}}: its pages, wanted pairs and world map."""
+    hub = catalog.hub(str(country_name))
+    if hub is None:
+        return None
+    return {
+        "country": hub.country,
+        "pages": hub.pages,
+        "wanted": hub.wanted,
+        "map_url": f"{MAP_PREFIX}/world/{hub.country.alpha3}.svg",
+        "create_url": lambda partner: page_url(
+            "Special:NewRelations", first=hub.country.name, second=partner.name),
+    }
+
+
+def init_app(app: Flask) -> None:
+    """Offer the live data to templates and the creation link to missing pages."""
+    rendering.register_live_function("relations_pages", catalog.relations_page_titles)
+    rendering.register_live_function("relations_of", relations_of)
+    rendering.register_live_function("locator_map", locator_map)
+    missing.register_offer(offer_for_missing)
+    app.jinja_env.globals.setdefault("Markup", Markup)
