@@ -195,7 +195,7 @@ def test_no_red_links(seeds):
 
 
 def test_every_stub_has_notice_and_links_back(seeds):
-    for path, body in seeds.values():
+    for title, (path, body) in seeds.items():
         if title in (MAIN_PAGE, ARTICLE):
             continue
         assert re.search(r"^\{\{Stub\}\}$", body, re.MULTILINE), f"{path.name} lacks {{{{Stub}}}}"
