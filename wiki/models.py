@@ -1,5 +1,5 @@
 """Typed models: pages, their immutable revisions, the links and template uses of each page's
-latest revision, and the render cache kept per revision."""
+latest revision, the render cache kept per revision, accounts, protections and the action log."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ class Page(db.Model):
         sa.ForeignKey("revisions.id", use_alter=True, name="fk_pages_latest_revision_id_revisions")
     )
     is_redirect: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    # Deleted pages vanish from reading and lists; their revisions stay for undelete.
+    is_deleted: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(sa.DateTime)
 
     latest_revision: Mapped[Revision | None] = relationship(
@@ -92,3 +94,47 @@ class RenderedRevision(db.Model):
     toc_json: Mapped[str] = mapped_column(sa.Text)  # [[level, anchor, text], ...]
     links_json: Mapped[str] = mapped_column(sa.Text)  # [[namespace, title], ...]
     rendered_at: Mapped[datetime] = mapped_column(sa.DateTime)
+
+
+class User(db.Model):
+    """An account. Anonymous editors have none; they are known by their IP address."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(85), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(16), default="editor")  # "editor" | "admin"
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime)
+
+
+class Protection(db.Model):
+    """Who may edit a page: "editor" (logged in) or "admin", until an optional expiry."""
+
+    __tablename__ = "protections"
+
+    page_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("pages.id", ondelete="CASCADE"), primary_key=True
+    )
+    level: Mapped[str] = mapped_column(sa.String(16))
+    reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    expires_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    protected_by: Mapped[str] = mapped_column(sa.String(255))
+    protected_at: Mapped[datetime] = mapped_column(sa.DateTime)
+
+
+class LogEntry(db.Model):
+    """An administrative action (protect, delete, undelete, rollback, new account), for
+    Special:Log and the page's history."""
+
+    __tablename__ = "log_entries"
+    __table_args__ = (sa.Index("ix_log_entries_target", "namespace", "title"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    timestamp: Mapped[datetime] = mapped_column(sa.DateTime, index=True)
+    action: Mapped[str] = mapped_column(sa.String(32))
+    actor: Mapped[str] = mapped_column(sa.String(255))
+    namespace: Mapped[int] = mapped_column(sa.Integer, default=0)
+    title: Mapped[str] = mapped_column(sa.String(255))
+    reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    details: Mapped[str] = mapped_column(sa.Text, default="")
