@@ -138,3 +138,15 @@ class LogEntry(db.Model):
     title: Mapped[str] = mapped_column(sa.String(255))
     reason: Mapped[str] = mapped_column(sa.String(500), default="")
     details: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class CategoryLink(db.Model):
+    """A page's membership of a category, from [[Category:Name]] in its latest revision."""
+
+    __tablename__ = "category_links"
+    __table_args__ = (sa.Index("ix_category_links_category", "category"),)
+
+    from_page_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("pages.id", ondelete="CASCADE"), primary_key=True
+    )
+    category: Mapped[str] = mapped_column(sa.String(255), primary_key=True)

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from wiki.db import db
 from wiki.markup import Lookups, Rendered, render
 from wiki.markup.toc import TocEntry
-from wiki.models import Link, Page, RenderedRevision, Revision, TemplateUse
+from wiki.models import CategoryLink, Link, Page, RenderedRevision, Revision, TemplateUse
 from wiki.titles import Title
 
 # Template keys whose output lists pages by title; creating or deleting a page re-renders them.
@@ -122,13 +122,16 @@ def cached_render(revision: Revision) -> CachedRender:
 
 
 def record_dependencies(page: Page, rendered: Rendered) -> None:
-    """Replace the page's rows in the links and template_uses tables with this render's."""
+    """Replace the page's rows in the links, categories and template uses with this render's."""
     db.session.execute(sa.delete(Link).where(Link.from_page_id == page.id))
     db.session.execute(sa.delete(TemplateUse).where(TemplateUse.from_page_id == page.id))
+    db.session.execute(sa.delete(CategoryLink).where(CategoryLink.from_page_id == page.id))
     for title in rendered.links:
         db.session.add(
             Link(from_page_id=page.id, to_namespace=title.namespace, to_title=title.text)
         )
+    for category in rendered.categories:
+        db.session.add(CategoryLink(from_page_id=page.id, category=category[:255]))
     for key, argument in rendered.templates:
         db.session.add(TemplateUse(from_page_id=page.id, template=key, argument=argument[:255]))
 
