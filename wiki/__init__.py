@@ -20,12 +20,13 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
         template_folder=str(TEMPLATES),
         static_folder=str(STATIC),
     )
-    from wiki import cli, db, security, views
+    from wiki import cli, db, security, throttle, views
     from wiki.config import load_config
 
     load_config(app, test_config)
     db.init_app(app)
     security.init_app(app)
+    throttle.init_app(app)
     views.init_app(app)
     cli.init_app(app)
     return app

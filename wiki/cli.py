@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import Migrate, upgrade
 
-from wiki import rendering, seed
+from wiki import accounts, rendering, seed
 from wiki.db import db
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -40,6 +40,27 @@ def seed_command() -> None:
     click.echo(f"Created {created} pages.")
 
 
+@click.command("create-admin")
+@click.argument("name")
+@click.option("--password", envvar="WIKI_ADMIN_PASSWORD", default=None,
+              help="The password (else asked for, or taken from WIKI_ADMIN_PASSWORD).")
+@with_appcontext
+def create_admin_command(name: str, password: str | None) -> None:
+    """Make NAME an administrator, creating the account if it does not exist."""
+    existing = accounts.find_user(name)
+    if existing is not None:
+        accounts.set_role(existing.name, "admin")
+        click.echo(f"{existing.name} is now an administrator.")
+        return
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = accounts.create_account(name, password, password, role="admin")
+    except accounts.AccountError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Created the administrator account {user.name}.")
+
+
 @click.command("purge-cache")
 @with_appcontext
 def purge_cache_command() -> None:
@@ -55,3 +76,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(seed_command)
     app.cli.add_command(purge_cache_command)
+    app.cli.add_command(create_admin_command)

@@ -31,6 +31,16 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
      "How long an SQLite writer waits for the lock before failing."),
     ("WIKI_MAP_CACHE_DIR", None,
      "Where generated locator maps are kept; default instance/maps."),
+    ("WIKI_ANONYMOUS_EDITS", True,
+     "Whether visitors who are not logged in may edit (their IP address is recorded)."),
+    ("WIKI_EDIT_RATE_LIMIT", "30/minute;300/hour",
+     "Edits allowed per IP address and, separately, per account (Flask-Limiter syntax)."),
+    ("WIKI_LOGIN_RATE_LIMIT", "5/5minutes",
+     "Failed logins allowed per account before answering 429 for a while."),
+    ("WIKI_LOGIN_IP_RATE_LIMIT", "20/5minutes",
+     "Failed logins allowed per IP address before answering 429 for a while."),
+    ("WIKI_RATELIMIT_STORAGE", "memory://",
+     "Where rate-limit counters live (memory://, or redis://... shared by several servers)."),
 )
 
 

@@ -62,3 +62,24 @@ class NotEditable(WikiError):
 
     status = 400
     code = "noedit"
+
+
+class Forbidden(WikiError):
+    """The user may not do this (a protected page, an admin-only action, anonymous editing off)."""
+
+    status = 403
+    code = "permissiondenied"
+
+
+class PageDeleted(WikiError):
+    """The page was deleted; an administrator can restore it."""
+
+    status = 410
+    code = "pagedeleted"
+
+
+class TooManyRequests(WikiError):
+    """Too many attempts; try again after `retry_after` seconds."""
+
+    status = 429
+    code = "ratelimited"

@@ -32,6 +32,13 @@ class Page(db.Model):
         foreign_keys=[latest_revision_id], post_update=True
     )
 
+    @property
+    def full_title(self) -> str:
+        """The title with its namespace prefix, as shown ("Talk:Kosovo")."""
+        from wiki.titles import Title
+
+        return Title(self.namespace, self.title).full
+
 
 class Revision(db.Model):
     """One saved state of a page. Inserted once and never updated or deleted by editing."""

@@ -17,13 +17,14 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from wiki import rendering
+from wiki import permissions, rendering
 from wiki.db import db, write_transaction
 from wiki.errors import (
     ArticleTooLarge,
     BadParameter,
     EditConflict,
     NotEditable,
+    PageDeleted,
     PageNotFound,
     RevisionNotFound,
 )
@@ -36,10 +37,17 @@ SYSTEM_USER = "Wikipedia importer"
 
 @dataclass(frozen=True)
 class Author:
-    """Who makes an edit: an account name, or the IP address of an anonymous editor."""
+    """Who makes an edit: an account name, or the IP address of an anonymous editor, and the
+    role that decides what they may edit ("anonymous", "editor" or "admin")."""
 
     name: str
     is_ip: bool = False
+    role: str = "editor"
+
+    @classmethod
+    def anonymous(cls, address: str) -> Author:
+        """An editor known only by their IP address."""
+        return cls(address, is_ip=True, role="anonymous")
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,9 @@ class HistoryEntry:
 
     revision: Revision
     delta: int
+
+
+SYSTEM = Author(SYSTEM_USER, role="admin")  # seeding and maintenance
 
 
 def utcnow() -> datetime:
@@ -79,9 +90,9 @@ def find_page(title: Title) -> Page | None:
 
 
 def get_page(title: Title) -> Page:
-    """The page with this title, or PageNotFound."""
+    """The page with this title, or PageNotFound (also for a deleted page)."""
     page = find_page(title)
-    if page is None or page.latest_revision_id is None:
+    if page is None or page.latest_revision_id is None or page.is_deleted:
         raise PageNotFound(f'There is no page titled "{title.full}".', title=title.full)
     return page
 
@@ -137,7 +148,7 @@ def history(page: Page, limit: int, offset: int = 0, older_than: int | None = No
     parent_ids = {r.parent_id for r in rows if r.parent_id}
     parent_sizes = dict(db.session.execute(
         sa.select(Revision.id, Revision.size).where(Revision.id.in_(parent_ids))
-    ).tuples().all()) if parent_ids else {}
+    ).all()) if parent_ids else {}
     entries = [
         HistoryEntry(r, r.size - parent_sizes.get(r.parent_id, 0) if r.parent_id else r.size)
         for r in rows
@@ -177,6 +188,10 @@ def save_edit(
         )
     with write_transaction():
         page = _locked_page(title)
+        if page is not None and page.is_deleted:
+            raise PageDeleted(f'"{title.full}" was deleted. An administrator can undelete it.',
+                              text=text)
+        permissions.check_edit(page, author.role, text)
         current = latest_revision(page) if page and page.latest_revision_id else None
         status = "saved" if current else "created"
         if current is not None and base_revision_id != current.id:
@@ -196,15 +211,8 @@ def save_edit(
         page.latest_revision_id = revision.id
         page.is_redirect = redirect_target(text) is not None
         if current is None:
-            rendering.invalidate_for(title, _hub_templates(title))
+            rendering.invalidate_for(title, rendering.hub_templates(title))
     return SaveResult(status, page, revision, base_revision_id)
-
-
-def _hub_templates(title: Title) -> tuple[tuple[str, str | None], ...]:
-    """Templates whose output lists pages like this one and must be re-rendered."""
-    if title.namespace == 0 and title.text.endswith(" relations"):
-        return (("relations_of", None), ("relations_pages", None))
-    return ()
 
 
 def _locked_page(title: Title) -> Page | None:

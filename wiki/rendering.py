@@ -59,7 +59,10 @@ def register_live_function(name: str, function: Callable[..., Any]) -> None:
 def page_exists(title: Title) -> bool:
     """True when a page with this title exists."""
     return db.session.scalar(
-        sa.select(Page.id).where(Page.namespace == title.namespace, Page.title == title.text)
+        sa.select(Page.id).where(
+            Page.namespace == title.namespace, Page.title == title.text,
+            Page.is_deleted.is_(False),
+        )
     ) is not None
 
 
@@ -122,7 +125,18 @@ def cached_render(revision: Revision) -> CachedRender:
 
 
 def record_dependencies(page: Page, rendered: Rendered) -> None:
-    """Replace the page's rows in the links, categories and template uses with this render's."""
+    """Replace the page's rows in the links, categories and template uses with this render's.
+
+    When the relations titles the page links to change, hubs that list wanted relations pages
+    are re-rendered too.
+    """
+    old_relations_links = set(db.session.scalars(
+        sa.select(Link.to_title).where(Link.from_page_id == page.id,
+                                       Link.to_title.like("%relations"))
+    ))
+    new_relations_links = {t.text for t in rendered.links if t.text.endswith("relations")}
+    if old_relations_links != new_relations_links:
+        invalidate_for(Title(page.namespace, page.title), (("relations_of", None),))
     db.session.execute(sa.delete(Link).where(Link.from_page_id == page.id))
     db.session.execute(sa.delete(TemplateUse).where(TemplateUse.from_page_id == page.id))
     db.session.execute(sa.delete(CategoryLink).where(CategoryLink.from_page_id == page.id))
@@ -160,3 +174,17 @@ def purge_all() -> int:
     count = db.session.scalar(sa.select(sa.func.count()).select_from(RenderedRevision)) or 0
     db.session.execute(sa.delete(RenderedRevision))
     return count
+
+
+def hub_templates(title: Title) -> tuple[tuple[str, str | None], ...]:
+    """Templates whose output lists pages like this one, to re-render when it comes or goes."""
+    if title.namespace == 0 and title.text.endswith(" relations"):
+        return (("relations_of", None), ("relations_pages", None))
+    return ()
+
+
+def forget_page(page: Page) -> None:
+    """Drop a (deleted) page's links, categories and template uses, so lists leave it out."""
+    db.session.execute(sa.delete(Link).where(Link.from_page_id == page.id))
+    db.session.execute(sa.delete(TemplateUse).where(TemplateUse.from_page_id == page.id))
+    db.session.execute(sa.delete(CategoryLink).where(CategoryLink.from_page_id == page.id))

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, unquote_to_bytes
 
-from flask import Flask, Response, request
+from flask import Flask, Response, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
 from wiki.errors import BadParameter
@@ -24,8 +25,22 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Signed-cookie sessions whose cookie is marked Secure whenever the request came over HTTPS
+    (behind a proxy, configure ProxyFix so Flask sees the scheme)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Secure over HTTPS, or always when SESSION_COOKIE_SECURE is set."""
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or (
+            has_request_context() and request.is_secure
+        )
+
+
 def init_app(app: Flask) -> None:
-    """Attach CSRF protection, the UTF-8 check and the response headers."""
+    """Attach CSRF protection, session cookie flags, the UTF-8 check and the response headers."""
+    app.session_interface = SessionInterface()
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     csrf.init_app(app)
     app.before_request(reject_invalid_utf8)
     app.after_request(add_security_headers)

@@ -41,7 +41,7 @@ def read_seed_pages(folder: Path = SEED_DIR) -> list[SeedPage]:
 
 def seed_missing() -> int:
     """Create each seed page that does not exist yet; return how many were created."""
-    author = pages.Author(pages.SYSTEM_USER)
+    author = pages.SYSTEM
     created = 0
     for seed_page in read_seed_pages():
         if pages.find_page(seed_page.title) is not None:

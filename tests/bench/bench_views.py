@@ -375,4 +375,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except KeyboardInterrupt:
+        print("interrupted; both servers were stopped", file=sys.stderr)
+        raise SystemExit(130) from None

@@ -33,6 +33,7 @@ def relations_pages() -> list[RelationsPage]:
         sa.select(Page.title).where(
             Page.namespace == MAIN,
             Page.is_redirect.is_(False),
+            Page.is_deleted.is_(False),
             Page.latest_revision_id.is_not(None),
             Page.title.like("%relations"),
         )
@@ -45,6 +46,17 @@ def relations_pages() -> list[RelationsPage]:
         first, second = sorted(pair, key=lambda c: sort_key(c.name))
         found.append(RelationsPage(title, first, second))
     return sorted(found, key=lambda page: (sort_key(page.first.name), sort_key(page.second.name)))
+
+
+def titles_for_pair(first: Country, second: Country) -> list[str]:
+    """Every page title (articles and redirects, any dash, order or alias) naming this pair."""
+    wanted = {first, second}
+    titles = db.session.scalars(
+        sa.select(Page.title).where(
+            Page.namespace == MAIN, Page.is_deleted.is_(False), Page.title.like("%relations")
+        ).order_by(Page.title)
+    )
+    return [title for title in titles if set(parse_relations_title(title) or ()) == wanted]
 
 
 def relations_page_titles() -> list[str]:

@@ -11,6 +11,7 @@ from datetime import date
 from wiki import pages
 from wiki.db import write_transaction
 from wiki.errors import WikiError
+from wiki.relations import catalog
 from wiki.relations.country import Country
 from wiki.relations.names import (
     alternative_titles,
@@ -124,12 +125,13 @@ def _valid_date(text: str) -> bool:
 
 
 def existing_page_for(first: Country, second: Country) -> Title | None:
-    """A page already standing for the pair under any spelling, if there is one."""
-    for text in [relations_title(first, second), *alternative_titles(first, second)]:
-        title = parse_title(text)
-        if pages.find_page(title) is not None:
-            return title
-    return None
+    """A page already standing for the pair under any spelling or order, if there is one: the
+    canonical title first, then any other title naming the same two countries."""
+    canonical = parse_title(relations_title(first, second))
+    if pages.find_page(canonical) is not None:
+        return canonical
+    others = catalog.titles_for_pair(first, second)
+    return parse_title(others[0]) if others else None
 
 
 def article_text(first: Country, second: Country, established: str, lead: str) -> str:

@@ -7,11 +7,13 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every blueprint and the error handlers."""
-    from wiki.views import articles, errors, helpers, maps, relations, special
+    from wiki.views import accounts, articles, errors, helpers, maps, relations, special
 
+    app.url_map.converters["title"] = helpers.TitleConverter
     helpers.init_app(app)
     errors.init_app(app)
     app.register_blueprint(articles.bp)
     app.register_blueprint(maps.bp)
     special.init_app(app)
     relations.init_app(app)
+    accounts.init_app(app)

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, render_template, request
 
-from wiki import pages, rendering
+from wiki import actionlog, pages, permissions, rendering, throttle
 from wiki.diff import diff_texts
 from wiki.errors import BadParameter, PageNotFound
 from wiki.models import Page, Revision
 from wiki.titles import SPECIAL, Title, parse_title
-from wiki.views import editing, missing
+from wiki.views import editing, missing, moderation
 from wiki.views.helpers import int_arg, page_url
 
 bp = Blueprint("articles", __name__)
 
-READ_ACTIONS = {"view", "history", "raw", "edit"}
-WRITE_ACTIONS = {"submit", "restore"}
+READ_ACTIONS = {"view", "history", "raw", "edit", "protect", "delete", "undelete"}
+WRITE_ACTIONS = {"submit", "restore", "protect", "delete", "undelete", "rollback"}
 
 
 @bp.get("/")
@@ -34,7 +34,10 @@ def empty_title() -> Response:
     return redirect(page_url("Main Page"))
 
 
-@bp.route("/wiki/<path:raw_title>", methods=["GET", "POST"])
+@bp.route("/wiki/<title:raw_title>", methods=["GET", "POST"])
+@throttle.limiter.limit(throttle.edit_limit, exempt_when=throttle.is_not_a_save, scope="edit-ip")
+@throttle.limiter.limit(throttle.edit_limit, key_func=throttle.account_key,
+                        exempt_when=throttle.is_not_a_save, scope="edit-account")
 def dispatch(raw_title: str):  # type: ignore[no-untyped-def]
     """Pick the view from the title and the query string."""
     title = parse_title(raw_title)
@@ -49,13 +52,19 @@ def dispatch(raw_title: str):  # type: ignore[no-untyped-def]
     if request.method == "POST":
         if action not in WRITE_ACTIONS:
             raise BadParameter(f'"{action[:50]}" is not an action that can be posted.')
-        return editing.submit(title) if action == "submit" else editing.restore(title)
-    if action in WRITE_ACTIONS:
-        raise BadParameter(f'The action "{action}" needs a form post.')
+        if action == "submit":
+            return editing.submit(title)
+        if action == "restore":
+            return editing.restore(title)
+        return moderation.post(action, title)
     if action not in READ_ACTIONS:
+        if action in WRITE_ACTIONS:
+            raise BadParameter(f'The action "{action}" needs a form post.')
         raise BadParameter(f'"{action[:50]}" is not a known action.')
     if action == "edit":
         return editing.edit_form(title)
+    if action in moderation.FORMS:
+        return moderation.form(action, title)
     if action == "history":
         return show_history(title)
     if "diff" in request.args:
@@ -72,6 +81,8 @@ def show_page(title: Title):  # type: ignore[no-untyped-def]
     page = pages.find_page(title)
     if page is None or page.latest_revision_id is None:
         return missing.missing_page(title)
+    if page.is_deleted:
+        return moderation.deleted_page(title)
     revision = pages.latest_revision(page)
     if page.is_redirect and request.args.get("redirect") != "no":
         target = pages.redirect_target(revision.text)
@@ -81,7 +92,7 @@ def show_page(title: Title):  # type: ignore[no-untyped-def]
     return render_template(
         "articles/view.html", title=title, page=page, revision=revision,
         rendered=rendering.cached_render(revision), redirected_from=redirected_from,
-        is_current=True,
+        is_current=True, protection=permissions.active_protection(page),
     )
 
 
@@ -125,9 +136,10 @@ def show_history(title: Title):  # type: ignore[no-untyped-def]
     older_than = int_arg("older", None, minimum=1)
     assert limit is not None and offset is not None
     entries, more = pages.history(page, limit, offset, older_than)
+    log, _ = actionlog.entries(title=title, limit=50)
     return render_template(
         "articles/history.html", title=title, page=page, entries=entries, more=more,
-        limit=limit, offset=offset, older_than=older_than,
+        limit=limit, offset=offset, older_than=older_than, log=log,
     )
 
 

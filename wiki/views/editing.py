@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request
 
-from wiki import pages, rendering
+from wiki import moderation, pages, permissions, rendering
 from wiki.diff import diff_texts
 from wiki.errors import BadParameter, EditConflict, WikiError
 from wiki.models import Revision
 from wiki.titles import Title
+from wiki.views import moderation as moderation_views
 from wiki.views.helpers import current_author, int_arg, page_url
 
 
@@ -25,16 +26,40 @@ def _form_template(title: Title, *, text: str, base: Revision | None, summary: s
 
 
 def edit_form(title: Title):  # type: ignore[no-untyped-def]
-    """The form for a page's current text (or an old revision's, with ?oldid=), or a new page."""
+    """The form for a page's current text (or an old revision's, with ?oldid=; or an undo), or a
+    new page; a page the user may not edit shows its source read-only (403)."""
     page = pages.find_page(title)
+    if page is not None and page.is_deleted:
+        return moderation_views.deleted_page(title)
     current = pages.latest_revision(page) if page and page.latest_revision_id else None
+    protection = permissions.active_protection(page)
+    author = current_author()
+    if not permissions.may_edit(author.role, protection):
+        return render_template(
+            "articles/view_source.html", title=title, text=current.text if current else "",
+            protection=protection, anonymous_blocked=author.role == "anonymous"
+            and not current_app.config["WIKI_ANONYMOUS_EDITS"],
+        ), 403
     text = current.text if current else request.args.get("preload", "")[:10_000]
+    undo_id = int_arg("undo", None, minimum=1)
+    if undo_id is not None:
+        result = moderation.undo(title, undo_id, int_arg("undoafter", None, minimum=1))
+        if result.text is None:
+            return _form_template(
+                title, text=result.base.text, base=result.base, summary=result.summary,
+                status=409, error="The edit could not be undone because of conflicting "
+                "intermediate edits. The current text is below; change it by hand.")
+        flash("The edit can be undone. Check the changes below, then save to finish.", "notice")
+        return _form_template(title, text=result.text, base=result.base, summary=result.summary,
+                              changes=diff_texts(result.base.text, result.text),
+                              current=result.base)
     old_id = int_arg("oldid", None, minimum=1)
     if old_id is not None:
         if page is None:
             raise BadParameter("A page that does not exist has no old revisions.")
         text = pages.get_revision(old_id, page).text
-    return _form_template(title, text=text, base=current, editing_old=old_id)
+    return _form_template(title, text=text, base=current, editing_old=old_id,
+                          protection=protection)
 
 
 def _form_value(name: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -34,7 +34,15 @@ def error_response(
 
 def handle_wiki_error(error: WikiError):  # type: ignore[no-untyped-def]
     """Domain errors keep what the user typed (details["text"]) so the page can show it again."""
-    return error_response(error.status, error.code, error.message, **error.details)
+    details = dict(error.details)
+    posted_form = request.method == "POST" and request.mimetype.endswith("urlencoded")
+    if "text" not in details and posted_form:
+        details["text"] = request.form.get("text")
+    body, status = error_response(error.status, error.code, error.message, **details)
+    response = make_response(body, status)
+    if "retry_after" in details:
+        response.headers["Retry-After"] = str(details["retry_after"])
+    return response
 
 
 def handle_invalid_title(error: InvalidTitleError):  # type: ignore[no-untyped-def]
@@ -57,9 +65,19 @@ def handle_http_error(error: HTTPException):  # type: ignore[no-untyped-def]
     """404, 405, 413 and the rest from Werkzeug."""
     status = error.code or 500
     message = error.description or error.name
+    context = {}
     if status == 413:
         message = "The request is too large for this wiki."
-    return error_response(status, error.name.lower().replace(" ", ""), message)
+    if status == 429:
+        message = "You are editing too fast. Wait a little, then save again; your text is below."
+        if request.mimetype.endswith("urlencoded"):
+            context["text"] = request.form.get("text")
+    body, status = error_response(status, error.name.lower().replace(" ", ""), message, **context)
+    response = make_response(body, status)
+    if status == 429 and "Retry-After" not in response.headers:
+        retry = getattr(error, "retry_after", None)
+        response.headers["Retry-After"] = str(retry or 60)
+    return response
 
 
 def handle_unexpected(error: Exception):  # type: ignore[no-untyped-def]

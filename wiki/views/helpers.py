@@ -5,11 +5,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
+from werkzeug.routing import PathConverter
 
 from wiki.errors import BadParameter
 from wiki.pages import Author
 from wiki.titles import page_url
+
+
+class TitleConverter(PathConverter):
+    """The rest of the path, newlines included, so a title with control characters reaches the
+    title rules (and a 400 that says why) instead of failing to route (404)."""
+
+    regex = r"(?s:.+)"
+    part_isolating = False  # titles may contain "/"
 
 
 def int_arg(name: str, default: int | None = None, *, minimum: int = 0,
@@ -42,8 +51,11 @@ def format_delta(delta: int) -> str:
 
 
 def current_author() -> Author:
-    """The editor of this request. Without accounts, anonymous editors are known by their IP."""
-    return Author(request.remote_addr or "0.0.0.0", is_ip=True)
+    """The editor of this request: the logged-in account, or the IP address of a visitor."""
+    user = g.get("user")
+    if user is not None:
+        return Author(user.name, role=user.role)
+    return Author.anonymous(request.remote_addr or "0.0.0.0")
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,77 @@
+"""Who may do what: roles, page protection, and whether anonymous editing is on.
+
+Roles are "anonymous" (an IP address), "editor" (logged in) and "admin". A protection names the
+least role that may edit a page until it expires. The checks raise Forbidden with a reason the
+edit page can show; the one writer (pages.save_edit) asks them for every edit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+
+from wiki.db import db
+from wiki.errors import Forbidden
+from wiki.models import Page, Protection
+
+ROLE_RANK = {"anonymous": 0, "editor": 1, "admin": 2}
+PROTECTION_LEVELS = {"editor": "editors only", "admin": "admins only"}
+
+
+@dataclass(frozen=True)
+class ActiveProtection:
+    """A protection in force: its level, reason, who set it and until when (None: forever)."""
+
+    level: str
+    reason: str
+    protected_by: str
+    expires_at: datetime | None
+
+    @property
+    def label(self) -> str:
+        """"editors only" or "admins only"."""
+        return PROTECTION_LEVELS.get(self.level, self.level)
+
+
+def active_protection(page: Page | None, now: datetime | None = None) -> ActiveProtection | None:
+    """The page's protection if it has one that has not expired."""
+    if page is None or page.id is None:
+        return None
+    row = db.session.get(Protection, page.id)
+    if row is None:
+        return None
+    now = now or datetime.utcnow()
+    if row.expires_at is not None and row.expires_at <= now:
+        return None
+    return ActiveProtection(row.level, row.reason, row.protected_by, row.expires_at)
+
+
+def may_edit(role: str, protection: ActiveProtection | None) -> bool:
+    """True when the role reaches the protection's level (and anonymous editing is allowed)."""
+    if role == "anonymous" and not current_app.config["WIKI_ANONYMOUS_EDITS"]:
+        return False
+    needed = ROLE_RANK.get(protection.level, 2) if protection else 0
+    return ROLE_RANK.get(role, 0) >= needed
+
+
+def check_edit(page: Page | None, role: str, text: str = "") -> None:
+    """Raise Forbidden, keeping the typed text, when the role may not edit the page."""
+    if role == "anonymous" and not current_app.config["WIKI_ANONYMOUS_EDITS"]:
+        raise Forbidden("This wiki asks editors to log in before editing.", text=text,
+                        reason="login")
+    protection = active_protection(page)
+    if not may_edit(role, protection):
+        assert protection is not None
+        why = protection.reason or "no reason given"
+        raise Forbidden(
+            f"This page is protected ({protection.label}): {why}.",
+            text=text, reason="protected", protection=protection,
+        )
+
+
+def require_admin(role: str, action: str) -> None:
+    """Raise Forbidden unless the role is admin."""
+    if role != "admin":
+        raise Forbidden(f"Only administrators can {action}.")

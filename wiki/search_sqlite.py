@@ -1,0 +1,107 @@
+"""The SQLite search backend: an FTS5 table (search_fts) whose rowid is the page id.
+
+Columns title and body hold the searchable text, title_alt and body_alt the folded spellings of
+words the unicode61 tokenizer cannot fold itself (đ, ł, ø...). The reader's words reach FTS5 only
+as double-quoted strings joined by AND, so no query text is ever read as FTS5 syntax.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from wiki.db import db
+from wiki.search import MATCH_END, MATCH_START, Document, RawHit, alternate_spellings
+
+# bm25 weights of title, body, title_alt, body_alt: a title word counts far more than a body word.
+_WEIGHTS = "10.0, 1.0, 10.0, 1.0"
+_SNIPPET_TOKENS = 30
+
+_FILTERS = """
+    JOIN pages AS p ON p.id = search_fts.rowid
+    WHERE search_fts MATCH :match AND p.namespace = :namespace
+      AND p.is_deleted = 0 AND p.is_redirect = 0 AND p.latest_revision_id IS NOT NULL
+"""
+
+
+def quote(term: str) -> str:
+    """An FTS5 string: the term in double quotes, inner quotes doubled. Never syntax."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def term_expression(term: str) -> str:
+    """One word, or a word OR its folded spelling when the tokenizer cannot fold it."""
+    alternate = alternate_spellings(term)
+    if alternate and alternate != term.casefold():
+        return f"({quote(term)} OR {quote(alternate)})"
+    return quote(term)
+
+
+def match_expression(terms: list[str]) -> str:
+    """An FTS5 query matching rows that contain every term (in any column)."""
+    return " AND ".join(term_expression(term) for term in terms)
+
+
+def title_match_expression(terms: list[str]) -> str:
+    """An FTS5 query matching rows whose title contains every term."""
+    return "{title title_alt} : (" + match_expression(terms) + ")"
+
+
+def index(document: Document) -> None:
+    """Replace the page's row."""
+    remove(document.page_id)
+    db.session.execute(
+        sa.text("INSERT INTO search_fts (rowid, title, body, title_alt, body_alt) "
+                "VALUES (:page_id, :title, :body, :title_alt, :body_alt)"),
+        {"page_id": document.page_id, "title": document.title, "body": document.body,
+         "title_alt": document.title_alt, "body_alt": document.body_alt},
+    )
+
+
+def remove(page_id: int) -> None:
+    """Delete the page's row, if any."""
+    db.session.execute(sa.text("DELETE FROM search_fts WHERE rowid = :page_id"),
+                       {"page_id": page_id})
+
+
+def search(query: str, terms: list[str], namespace: int, limit: int, offset: int
+           ) -> tuple[int, list[RawHit]]:
+    """The total number of matches and one page of them, best first."""
+    params = {"match": match_expression(terms), "title_match": title_match_expression(terms),
+              "namespace": namespace, "limit": limit, "offset": offset,
+              "start": MATCH_START, "end": MATCH_END}
+    total = db.session.execute(
+        sa.text("SELECT count(*) FROM search_fts" + _FILTERS), params
+    ).scalar_one()
+    if not total or offset >= total:
+        return total, []
+    ranked = db.session.execute(sa.text(
+        "SELECT search_fts.rowid FROM search_fts" + _FILTERS +
+        "ORDER BY search_fts.rowid IN "
+        "  (SELECT rowid FROM search_fts WHERE search_fts MATCH :title_match) DESC, "
+        f"bm25(search_fts, {_WEIGHTS}), p.title "
+        "LIMIT :limit OFFSET :offset"
+    ), params).scalars().all()
+    if not ranked:
+        return total, []
+    # Snippets only for this page of results, not for every match.
+    rows = db.session.execute(sa.text(
+        "SELECT p.id, p.namespace, p.title, r.size, r.timestamp, "
+        f"  snippet(search_fts, 1, :start, :end, '\u2026', {_SNIPPET_TOKENS}) "
+        "FROM search_fts JOIN pages AS p ON p.id = search_fts.rowid "
+        "JOIN revisions AS r ON r.id = p.latest_revision_id "
+        "WHERE search_fts MATCH :match AND search_fts.rowid IN :ids"
+    ).bindparams(sa.bindparam("ids", expanding=True)), {**params, "ids": list(ranked)}).all()
+    by_id = {row[0]: row for row in rows}
+    hits = []
+    for page_id in ranked:
+        if page_id in by_id:
+            _, ns, title, size, timestamp, snippet = by_id[page_id]
+            hits.append(RawHit(page_id, ns, title, snippet or "", size, _datetime(timestamp)))
+    return total, hits
+
+
+def _datetime(value: datetime | str) -> datetime:
+    """Raw SQL hands SQLite timestamps back as text."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)

@@ -1,0 +1,199 @@
+"""Special pages that list pages (RecentChanges, AllPages, Random, WhatLinksHere, WantedPages,
+Categories), the member list under a Category: page, and the Article/Talk tabs' page existence.
+
+Each view checks its parameters strictly (a bad one is a 400, never a 500), calls one query of
+wiki.lists, and renders a template or, for ?feed=atom, a feed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, g, redirect, render_template, request
+
+from wiki import lists
+from wiki.errors import BadParameter
+from wiki.titles import CATEGORY, MAIN, NAMESPACES, Title, parse_title
+from wiki.views import feeds, special
+from wiki.views.helpers import int_arg, page_url
+
+MAX_LIMIT = 500  # rows per page of any list
+MAX_OFFSET = 10_000_000
+MAX_DAYS = 3650
+LIMIT_CHOICES = (50, 100, 250, 500)
+DAY_CHOICES = (1, 3, 7, 30, 90)
+CATEGORY_PAGE_SIZE = 200  # members listed per page of a category
+_SUBJECT_LABELS = {MAIN: "Article", CATEGORY: "Category"}
+
+
+def _flag(name: str) -> bool:
+    """A 0/1 query parameter; absent means 0."""
+    raw = request.args.get(name, "")
+    if raw not in ("", "0", "1"):
+        raise BadParameter(f'The parameter "{name}" must be 0 or 1, not "{raw[:50]}".')
+    return raw == "1"
+
+
+def _limit(default: int) -> int:
+    """The limit parameter: rows per page."""
+    value = int_arg("limit", default, minimum=1, maximum=MAX_LIMIT)
+    assert value is not None
+    return value
+
+
+def _offset() -> int:
+    """The offset parameter: rows skipped."""
+    value = int_arg("offset", 0, minimum=0, maximum=MAX_OFFSET)
+    assert value is not None
+    return value
+
+
+def _namespace_choices() -> list[tuple[int, str]]:
+    """(number, name) of each namespace a reader can pick."""
+    return [(n, NAMESPACES[n] or "(Main)") for n in lists.LISTED_NAMESPACES]
+
+
+@special.register("RecentChanges", "The latest edits across the wiki", sidebar="Recent changes",
+                  order=10)
+def recent_changes(_subpage: str):  # type: ignore[no-untyped-def]
+    """Newest edits first, with filters for minor edits, namespace and age; or their feed."""
+    as_feed = feeds.wants_feed()
+    hide_minor = _flag("hideminor")
+    namespace = lists.parse_namespace(request.args.get("namespace"), default=None)
+    days = int_arg("days", None, minimum=1, maximum=MAX_DAYS)
+    limit, offset = _limit(50), _offset()
+    changes, more = lists.recent_changes(limit=limit, offset=offset, hide_minor=hide_minor,
+                                         namespace=namespace, days=days)
+    filters: dict[str, Any] = {"hideminor": 1 if hide_minor else None, "namespace": namespace,
+                               "days": days, "limit": limit}
+    if as_feed:
+        return feeds.recent_changes_feed(changes, filters)
+    return render_template(
+        "special/recent_changes.html", changes=changes, more=more, offset=offset,
+        filters=filters, hide_minor=hide_minor, namespace=namespace, days=days, limit=limit,
+        namespaces=_namespace_choices(), day_choices=DAY_CHOICES, limit_choices=LIMIT_CHOICES,
+    )
+
+
+@special.register("Random", "A random article", sidebar="Random page", order=20)
+def random_page(subpage: str):  # type: ignore[no-untyped-def]
+    """Redirect to a random non-redirect page (of the namespace named after a slash)."""
+    namespace = lists.parse_namespace(subpage or None, default=MAIN)
+    assert namespace is not None
+    title = lists.random_page(namespace)
+    response = redirect(page_url(title or "Main Page"))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@special.register("AllPages", "Every page of a namespace in alphabetical order",
+                  sidebar="All pages", order=30)
+def all_pages(subpage: str):  # type: ignore[no-untyped-def]
+    """Pages of a namespace from ?from= (or Special:AllPages/<from>), in title order."""
+    namespace = lists.parse_namespace(request.args.get("namespace"), default=MAIN)
+    assert namespace is not None
+    start = lists.start_text(request.args.get("from") or subpage)
+    limit = _limit(200)
+    entries, next_from = lists.all_pages(namespace, start, limit)
+    return render_template(
+        "special/all_pages.html", entries=entries, next_from=next_from, start=start,
+        namespace=namespace, limit=limit, namespaces=_namespace_choices(),
+    )
+
+
+@special.register("WhatLinksHere", "The pages that link to a page, and its redirects")
+def what_links_here(subpage: str):  # type: ignore[no-untyped-def]
+    """Backlinks of Special:WhatLinksHere/<Title> (or ?target=); a form without a title."""
+    raw = subpage or request.args.get("target", "")
+    if not raw.strip():
+        return render_template("special/what_links_here.html", target=None)
+    target = parse_title(raw)
+    limit, offset = _limit(50), _offset()
+    entries, more = lists.what_links_here(target, limit, offset)
+    return render_template(
+        "special/what_links_here.html", target=target, entries=entries, more=more,
+        limit=limit, offset=offset,
+        target_exists=bool(lists.existing_titles([target])),
+    )
+
+
+@special.register("WantedPages", "Pages that do not exist yet, by how many pages link to them")
+def wanted_pages(_subpage: str):  # type: ignore[no-untyped-def]
+    """Red links ranked by the number of pages wanting them."""
+    limit, offset = _limit(100), _offset()
+    entries, more = lists.wanted_pages(limit, offset)
+    return render_template("special/wanted_pages.html", entries=entries, more=more,
+                           limit=limit, offset=offset)
+
+
+@special.register("Categories", "Every category with the number of its pages")
+def categories(subpage: str):  # type: ignore[no-untyped-def]
+    """Categories in name order from ?from=, with member counts."""
+    start = lists.start_text(request.args.get("from") or subpage)
+    limit = _limit(200)
+    entries, next_from = lists.categories(start, limit)
+    return render_template("special/categories.html", entries=entries, next_from=next_from,
+                           start=start, limit=limit)
+
+
+@dataclass(frozen=True)
+class CategoryListing:
+    """The members shown under a Category: page, from ?pagefrom=, and where the next batch
+    starts."""
+
+    name: str
+    members: list[lists.Listed]
+    start: str
+    next_from: str | None
+
+
+def category_listing(title: Title) -> CategoryListing | None:
+    """The members of a Category: title for its page; None in other namespaces."""
+    if title.namespace != CATEGORY:
+        return None
+    start = lists.start_text(request.args.get("pagefrom"))
+    members, next_from = lists.category_members(title.text, start, CATEGORY_PAGE_SIZE)
+    return CategoryListing(title.text, members, start, next_from)
+
+
+def missing_category(title: Title):  # type: ignore[no-untyped-def]
+    """A category with members but no page of its own: its list, 200. None otherwise."""
+    listing = category_listing(title)
+    if listing is None or not (listing.members or listing.start):
+        return None
+    return render_template("articles/category.html", title=title, category=listing)
+
+
+@dataclass(frozen=True)
+class TalkTabs:
+    """The two tabs of a subject page and its talk page, and which of them exist."""
+
+    subject: Title
+    talk: Title
+    subject_label: str
+    subject_exists: bool
+    talk_exists: bool
+    on_talk: bool
+
+
+def talk_tabs(title: Title | str) -> TalkTabs | None:
+    """Tabs for a page with a talk namespace (one query per title and request), else None."""
+    if isinstance(title, str):
+        title = parse_title(title)
+    pair = lists.talk_pair(title)
+    if pair is None:
+        return None
+    cache: dict[Title, TalkTabs] = g.setdefault("talk_tabs", {})
+    if title not in cache:
+        subject, talk = pair
+        existing = lists.existing_titles(pair)
+        label = _SUBJECT_LABELS.get(subject.namespace, f"{NAMESPACES[subject.namespace]} page")
+        cache[title] = TalkTabs(subject, talk, label, subject in existing, talk in existing,
+                                title == talk)
+    return cache[title]
+
+
+def init_app(app: Flask) -> None:
+    """Offer the tabs' page existence to templates (the special pages register on import)."""
+    app.jinja_env.globals["talk_tabs"] = talk_tabs
