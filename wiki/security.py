@@ -41,8 +41,9 @@ def init_app(app: Flask) -> None:
     app.session_interface = SessionInterface()
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
-    csrf.init_app(app)
+    # Before CSRF: its check reads the form, and a body that is not UTF-8 must be refused first.
     app.before_request(reject_invalid_utf8)
+    csrf.init_app(app)
     app.after_request(add_security_headers)
 
 
@@ -55,7 +56,7 @@ def reject_invalid_utf8() -> None:
             part.decode("utf-8")
         if request.mimetype == "application/x-www-form-urlencoded":
             body = request.get_data(cache=True)  # form parsing reuses the cached bytes
-            parse_qsl(body.decode("latin-1"), encoding="utf-8", errors="strict",
+            parse_qsl(body.decode("utf-8"), encoding="utf-8", errors="strict",
                       max_num_fields=1000)
     except UnicodeDecodeError as error:
         raise BadParameter("The request is not valid UTF-8.") from error
