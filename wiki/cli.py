@@ -12,11 +12,12 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import Migrate, upgrade
 
-from wiki import accounts, rendering, seed
+from wiki import accounts, rendering, search, seed
 from wiki.db import db
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-migrate = Migrate(directory=str(MIGRATIONS))
+# Search tables are made by hand in their migration; autogenerate must not propose dropping them.
+migrate = Migrate(directory=str(MIGRATIONS), include_name=search.include_in_autogenerate)
 
 
 @click.command("init")

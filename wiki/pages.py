@@ -13,11 +13,13 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from flask import current_app
 
-from wiki import permissions, rendering
+from wiki import permissions, rendering, search
 from wiki.db import db, write_transaction
 from wiki.errors import (
     ArticleTooLarge,
@@ -29,7 +31,7 @@ from wiki.errors import (
     RevisionNotFound,
 )
 from wiki.merge import MergeResult, merge_texts
-from wiki.models import Page, Revision
+from wiki.models import Page, Protection, RenderedRevision, Revision
 from wiki.titles import SPECIAL, Title, try_parse_title
 
 SYSTEM_USER = "Wikipedia importer"
@@ -95,6 +97,38 @@ def get_page(title: Title) -> Page:
     if page is None or page.latest_revision_id is None or page.is_deleted:
         raise PageNotFound(f'There is no page titled "{title.full}".', title=title.full)
     return page
+
+
+@dataclass(frozen=True)
+class CurrentPage:
+    """What a page view needs, fetched in one query: the page, its latest revision (text not
+    loaded until asked for), the stored render if any, and the protection row if any."""
+
+    page: Page
+    revision: Revision
+    render: RenderedRevision | None
+    protection: Protection | None
+
+
+@cache
+def _current_page_query() -> sa.Select:  # type: ignore[type-arg]
+    """Built once: constructing the statement costs more than running it."""
+    return (
+        sa.select(Page, Revision, RenderedRevision, Protection)
+        .join(Revision, Revision.id == Page.latest_revision_id)
+        .outerjoin(RenderedRevision, RenderedRevision.revision_id == Page.latest_revision_id)
+        .outerjoin(Protection, Protection.page_id == Page.id)
+        .where(Page.namespace == sa.bindparam("namespace"), Page.title == sa.bindparam("title"))
+        .options(sa.orm.defer(Revision.text))
+    )
+
+
+def current_page(title: Title) -> CurrentPage | None:
+    """The page with its latest revision, render and protection, or None if it has none."""
+    row = db.session.execute(
+        _current_page_query(), {"namespace": title.namespace, "title": title.text}
+    ).first()
+    return CurrentPage(*row) if row is not None else None
 
 
 def get_revision(revision_id: int, page: Page | None = None) -> Revision:
@@ -208,6 +242,7 @@ def save_edit(
         rendered = rendering.render_text(text)
         rendering.store_render(revision.id, rendered)
         rendering.record_dependencies(page, rendered)
+        search.index_page(page, title, text)
         page.latest_revision_id = revision.id
         page.is_redirect = redirect_target(text) is not None
         if current is None:

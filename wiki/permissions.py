@@ -35,11 +35,12 @@ class ActiveProtection:
         return PROTECTION_LEVELS.get(self.level, self.level)
 
 
-def active_protection(page: Page | None, now: datetime | None = None) -> ActiveProtection | None:
-    """The page's protection if it has one that has not expired."""
-    if page is None or page.id is None:
+def active_protection(page: Page | None, now: datetime | None = None,
+                      row: Protection | None = None) -> ActiveProtection | None:
+    """The page's protection if it has one that has not expired (pass the row if fetched)."""
+    if row is None and (page is None or page.id is None):
         return None
-    row = db.session.get(Protection, page.id)
+    row = row if row is not None else db.session.get(Protection, page.id)  # type: ignore[union-attr]
     if row is None:
         return None
     now = now or datetime.utcnow()

@@ -106,9 +106,10 @@ def store_render(revision_id: int, rendered: Rendered) -> RenderedRevision:
     return row
 
 
-def cached_render(revision: Revision) -> CachedRender:
-    """The revision's stored render; rendered and stored now if it was invalidated."""
-    row = db.session.get(RenderedRevision, revision.id)
+def cached_render(revision: Revision, row: RenderedRevision | None = None) -> CachedRender:
+    """The revision's stored render (pass the row if already fetched); rendered and stored now
+    if it was invalidated."""
+    row = row if row is not None else db.session.get(RenderedRevision, revision.id)
     if row is not None:
         return _to_cached(row)
     rendered = render_text(revision.text)

@@ -18,8 +18,10 @@ from wiki.search import MATCH_END, MATCH_START, Document, RawHit, alternate_spel
 _WEIGHTS = "10.0, 1.0, 10.0, 1.0"
 _SNIPPET_TOKENS = 30
 
+# CROSS JOIN makes SQLite drive the query from the FTS5 match; with a plain JOIN the planner may
+# scan pages and run the match once per page instead (hundreds of times slower).
 _FILTERS = """
-    JOIN pages AS p ON p.id = search_fts.rowid
+    CROSS JOIN pages AS p ON p.id = search_fts.rowid
     WHERE search_fts MATCH :match AND p.namespace = :namespace
       AND p.is_deleted = 0 AND p.is_redirect = 0 AND p.latest_revision_id IS NOT NULL
 """
@@ -89,8 +91,8 @@ def search(query: str, terms: list[str], namespace: int, limit: int, offset: int
     rows = db.session.execute(sa.text(
         "SELECT p.id, p.namespace, p.title, r.size, r.timestamp, "
         f"  snippet(search_fts, 1, :start, :end, '\u2026', {_SNIPPET_TOKENS}) "
-        "FROM search_fts JOIN pages AS p ON p.id = search_fts.rowid "
-        "JOIN revisions AS r ON r.id = p.latest_revision_id "
+        "FROM search_fts CROSS JOIN pages AS p ON p.id = search_fts.rowid "
+        "CROSS JOIN revisions AS r ON r.id = p.latest_revision_id "
         "WHERE search_fts MATCH :match AND search_fts.rowid IN :ids"
     ).bindparams(sa.bindparam("ids", expanding=True)), {**params, "ids": list(ranked)}).all()
     by_id = {row[0]: row for row in rows}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -85,6 +86,7 @@ def _check(text: str) -> None:
         raise InvalidTitleError('Titles cannot have "." or ".." as a path segment.')
 
 
+@lru_cache(maxsize=8192)  # pure, and called for every link a page view draws
 def parse_title(raw: str, default_namespace: int = MAIN) -> Title:
     """Normalize raw text (from a URL, a form or a wikilink) into a Title, or raise.
 

@@ -32,6 +32,7 @@ _TAG_OR_PLACEHOLDER = re.compile(
     r"<[^>]*>|" + PLACEHOLDER_OPEN + r"(\d+)" + PLACEHOLDER_CLOSE
 )
 _FIRST_HEADING = re.compile(r"<h[1-6][\s>]")
+_EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")
 
 
 def _nothing_exists(_title: Title) -> bool:
@@ -96,6 +97,7 @@ def _render_document(
     state.env["lookups"] = lookups
     html, state = markdown().parse(text, state)
     env = state.env
+    html = _EMPTY_PARAGRAPH.sub("", str(html))  # e.g. a line that held only category links
     if env.get("footnotes") and REFERENCES not in env.get("used_anchors", ()):
         html = extras.add_references_heading(str(html))
     clean = sanitize_html(str(html))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -47,6 +47,28 @@ class LinkTarget:
     def css_class(self) -> str:
         """"new" for a red link, as Wikipedia marks them."""
         return "" if self.exists else "new"
+
+
+class ArgumentLinks(Sequence):  # type: ignore[type-arg]
+    """The positional arguments as links, made (and recorded as links) only when a template
+    reads them: a template that shows an argument as plain text must not create a link."""
+
+    def __init__(self, values: tuple[str, ...],
+                 make_link: Callable[[str, str | None], LinkTarget | None]) -> None:
+        self._values = values
+        self._make_link = make_link
+        self._made: dict[int, LinkTarget | None] = {}
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        index = range(len(self._values))[index]
+        if index not in self._made:
+            self._made[index] = self._make_link(_first_link_target(self._values[index]), None)
+        return self._made[index]
 
 
 @cache
@@ -92,7 +114,7 @@ def render_call(
         "raw": raw,
         "link": make_link,
         "live": live,
-        "arg_links": [make_link(_first_link_target(v), None) for v in call.positional],
+        "arg_links": ArgumentLinks(call.positional, make_link),
     }
     try:
         return Markup(env.get_template(f"{call.key}.html").render(context).strip())

@@ -7,7 +7,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every blueprint and the error handlers."""
-    from wiki.views import accounts, articles, errors, helpers, maps, relations, special
+    from wiki.views import accounts, articles, errors, helpers, lists, maps, relations, special
+    from wiki.views import search as search_views
 
     app.url_map.converters["title"] = helpers.TitleConverter
     helpers.init_app(app)
@@ -17,3 +18,5 @@ def init_app(app: Flask) -> None:
     special.init_app(app)
     relations.init_app(app)
     accounts.init_app(app)
+    lists.init_app(app)
+    search_views.init_app(app)

@@ -13,7 +13,7 @@ from wiki.diff import diff_texts
 from wiki.errors import BadParameter, PageNotFound
 from wiki.models import Page, Revision
 from wiki.titles import SPECIAL, Title, parse_title
-from wiki.views import editing, missing, moderation
+from wiki.views import editing, feeds, lists, missing, moderation
 from wiki.views.helpers import int_arg, page_url
 
 bp = Blueprint("articles", __name__)
@@ -78,21 +78,24 @@ def dispatch(raw_title: str):  # type: ignore[no-untyped-def]
 
 def show_page(title: Title):  # type: ignore[no-untyped-def]
     """The current revision of a page, or a 404 that offers to create it."""
-    page = pages.find_page(title)
-    if page is None or page.latest_revision_id is None:
-        return missing.missing_page(title)
+    current = pages.current_page(title)
+    if current is None:
+        return lists.missing_category(title) or missing.missing_page(title)
+    page, revision = current.page, current.revision
     if page.is_deleted:
         return moderation.deleted_page(title)
-    revision = pages.latest_revision(page)
     if page.is_redirect and request.args.get("redirect") != "no":
         target = pages.redirect_target(revision.text)
         if target is not None and request.args.get("redirectedfrom") is None:
             return redirect(page_url(target, redirectedfrom=title.full))
     redirected_from = request.args.get("redirectedfrom")
+    protection = permissions.active_protection(page, row=current.protection) \
+        if current.protection is not None else None
     return render_template(
         "articles/view.html", title=title, page=page, revision=revision,
-        rendered=rendering.cached_render(revision), redirected_from=redirected_from,
-        is_current=True, protection=permissions.active_protection(page),
+        rendered=rendering.cached_render(revision, current.render),
+        redirected_from=redirected_from, is_current=True, protection=protection,
+        category=lists.category_listing(title),
     )
 
 
@@ -128,6 +131,8 @@ def show_raw(title: Title) -> Response:
 def show_history(title: Title):  # type: ignore[no-untyped-def]
     """Paged revision history, newest first."""
     page = _page_or_404(title)
+    if request.args.get("feed"):
+        return feeds.history_feed(title, page)
     from flask import current_app
 
     maximum = current_app.config["WIKI_HISTORY_MAX_LIMIT"]
@@ -181,6 +186,8 @@ def show_diff(title: Title):  # type: ignore[no-untyped-def]
     """Two revisions side by side, the newer one rendered below, as Wikipedia shows a diff."""
     older, newer = _resolve_diff_pair(pages.find_page(title))
     page = newer.page
+    if page.is_deleted:  # a deleted page's revisions are for administrators to restore, not read
+        raise PageNotFound(f'There is no page titled "{page.full_title}".')
     return render_template(
         "articles/diff.html", title=Title(page.namespace, page.title), page=page,
         older=older, newer=newer, rows=diff_texts(older.text, newer.text),

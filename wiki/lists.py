@@ -1,0 +1,302 @@
+"""Lists for finding one's way around the wiki: recent changes, all pages, a random page, what
+links here, wanted pages, categories and their members, and which pages of a set exist.
+
+Queries only, built from SQLAlchemy expressions so they run unchanged on SQLite and PostgreSQL.
+Deleted pages (and pages without a revision) never appear. Nothing here reads the request: views
+parse and check the parameters and pass plain values in.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased, defer
+
+from wiki.db import db
+from wiki.errors import BadParameter
+from wiki.models import CategoryLink, Link, Page, Revision
+from wiki.pages import utcnow
+from wiki.titles import (
+    CATEGORY,
+    CATEGORY_TALK,
+    MAIN,
+    NAMESPACES,
+    SPECIAL,
+    TALK,
+    USER,
+    USER_TALK,
+    Title,
+    parse_title,
+)
+
+# Namespaces a reader can list or filter by (Special: pages are generated, never stored).
+LISTED_NAMESPACES: tuple[int, ...] = tuple(sorted(n for n in NAMESPACES if n != SPECIAL))
+_SUBJECT_OF = {TALK: MAIN, USER_TALK: USER, CATEGORY_TALK: CATEGORY}
+_TALK_OF = {subject: talk for talk, subject in _SUBJECT_OF.items()}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One edit in recent changes or a page's history feed."""
+
+    title: Title
+    revision: Revision
+    delta: int  # size change from the parent revision, in bytes
+
+    @property
+    def created(self) -> bool:
+        """True when this edit created the page."""
+        return self.revision.parent_id is None
+
+    @property
+    def minor(self) -> bool:
+        """True for an edit marked minor."""
+        return self.revision.minor
+
+    @property
+    def author(self) -> str:
+        """Who made the edit: an account name or an IP address."""
+        return self.revision.author
+
+    @property
+    def summary(self) -> str:
+        """The edit summary, possibly empty."""
+        return self.revision.summary
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A page in a list: its title and whether it is a redirect."""
+
+    title: Title
+    is_redirect: bool = False
+
+
+@dataclass(frozen=True)
+class Backlink:
+    """A page linking to a target; for a redirect, the pages reaching the target through it."""
+
+    title: Title
+    is_redirect: bool
+    via: tuple[Title, ...] = ()
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A title that is linked to but has no page, and how many pages link to it."""
+
+    title: Title
+    wanting: int
+
+
+@dataclass(frozen=True)
+class Category:
+    """A category with members, how many, and whether it has a description page."""
+
+    name: str
+    members: int
+    has_page: bool
+
+    @property
+    def title(self) -> Title:
+        """The category's own page: Category:<name>."""
+        return Title(CATEGORY, self.name)
+
+
+def parse_namespace(raw: str | None, *, default: int | None = MAIN) -> int | None:
+    """A namespace from a number or a name ("0", "Talk", "main"); `default` for none given.
+
+    "all" is accepted only where the default is None (every namespace).
+    """
+    if raw is None or not raw.strip():
+        return default
+    text = " ".join(raw.replace("_", " ").split()).lower()
+    if text == "all" and default is None:
+        return None
+    names = {name.lower(): number for number, name in NAMESPACES.items() if name}
+    names.update({"main": MAIN, "(main)": MAIN, "article": MAIN})
+    number: int | None = names.get(text)
+    if number is None and re.fullmatch(r"-?[0-9]{1,5}", text):
+        number = int(text)
+    if number not in LISTED_NAMESPACES:
+        known = ", ".join(f"{n} ({NAMESPACES[n] or 'Main'})" for n in LISTED_NAMESPACES)
+        raise BadParameter(f'"{raw[:50]}" is not a namespace of this wiki. Namespaces: {known}.')
+    return number
+
+
+def start_text(raw: str | None) -> str:
+    """A "from" parameter as a title's text (normalized, no namespace), or "" for none."""
+    if raw is None or not raw.strip():
+        return ""
+    return parse_title(":" + raw).text
+
+
+def _live(page: type[Page] = Page) -> sa.ColumnElement[bool]:
+    """The condition for a page that can be read: not deleted, with a revision."""
+    return sa.and_(page.is_deleted == sa.false(), page.latest_revision_id.is_not(None))
+
+
+def recent_changes(*, limit: int, offset: int = 0, hide_minor: bool = False,
+                   namespace: int | None = None, days: int | None = None,
+                   now: datetime | None = None) -> tuple[list[Change], bool]:
+    """Newest-first edits across the wiki, filtered; and whether more remain after these."""
+    parent = aliased(Revision)
+    query = (
+        sa.select(Revision, Page.namespace, Page.title, parent.size)
+        .join(Page, Page.id == Revision.page_id)
+        .outerjoin(parent, parent.id == Revision.parent_id)
+        .where(Page.is_deleted == sa.false())
+        .options(defer(Revision.text))
+    )
+    if hide_minor:
+        query = query.where(Revision.minor == sa.false())
+    if namespace is not None:
+        query = query.where(Page.namespace == namespace)
+    if days is not None:
+        query = query.where(Revision.timestamp >= (now or utcnow()) - timedelta(days=days))
+    rows = db.session.execute(
+        query.order_by(Revision.timestamp.desc(), Revision.id.desc())
+        .offset(offset).limit(limit + 1)
+    ).all()
+    changes = [
+        Change(Title(ns, text), revision, revision.size - (parent_size or 0))
+        for revision, ns, text, parent_size in rows[:limit]
+    ]
+    return changes, len(rows) > limit
+
+
+def revision_texts(revision_ids: Iterable[int]) -> dict[int, str]:
+    """The texts of some revisions by id, in one query."""
+    ids = set(revision_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(sa.select(Revision.id, Revision.text).where(Revision.id.in_(ids)))
+    return {revision_id: text for revision_id, text in rows}
+
+
+def all_pages(namespace: int = MAIN, start: str = "", limit: int = 200
+              ) -> tuple[list[Listed], str | None]:
+    """Pages of a namespace in title order from `start`, and the title the next batch starts at."""
+    rows = db.session.execute(
+        sa.select(Page.title, Page.is_redirect)
+        .where(_live(), Page.namespace == namespace, Page.title >= start)
+        .order_by(Page.title).limit(limit + 1)
+    ).all()
+    listed = [Listed(Title(namespace, text), bool(redirect)) for text, redirect in rows[:limit]]
+    return listed, rows[limit].title if len(rows) > limit else None
+
+
+def random_page(namespace: int = MAIN, rng: random.Random | None = None) -> Title | None:
+    """A random page of a namespace that is not a redirect, or None when there is none."""
+    condition = sa.and_(_live(), Page.namespace == namespace, Page.is_redirect == sa.false())
+    count = db.session.scalar(sa.select(sa.func.count(Page.id)).where(condition)) or 0
+    if not count:
+        return None
+    offset = (rng or random).randrange(count)
+    text = db.session.scalar(
+        sa.select(Page.title).where(condition).order_by(Page.id).offset(offset).limit(1)
+    )
+    return Title(namespace, text) if text is not None else None
+
+
+def _linking_pages(targets: list[Title]) -> sa.Select[tuple[int, str, int, str, bool]]:
+    """(target namespace, target title, page namespace, page title, is redirect) of links."""
+    pairs = [sa.and_(Link.to_namespace == t.namespace, Link.to_title == t.text) for t in targets]
+    return (
+        sa.select(Link.to_namespace, Link.to_title, Page.namespace, Page.title, Page.is_redirect)
+        .join(Page, Page.id == Link.from_page_id)
+        .where(_live(), sa.or_(*pairs))
+        .order_by(Page.namespace, Page.title)
+    )
+
+
+def what_links_here(target: Title, limit: int = 50, offset: int = 0
+                    ) -> tuple[list[Backlink], bool]:
+    """Pages linking to a title and redirects to it (with the pages linking to each redirect),
+    in title order; and whether more remain."""
+    rows = db.session.execute(_linking_pages([target]).offset(offset).limit(limit + 1)).all()
+    found = [(Title(ns, text), bool(redirect)) for _, _, ns, text, redirect in rows[:limit]]
+    redirects = [title for title, redirect in found if redirect]
+    via: dict[Title, list[Title]] = {}
+    if redirects:
+        nested = db.session.execute(_linking_pages(redirects).limit(limit * 10)).all()
+        for to_ns, to_text, ns, text, _ in nested:
+            via.setdefault(Title(to_ns, to_text), []).append(Title(ns, text))
+    backlinks = [Backlink(title, redirect, tuple(via.get(title, ()))) for title, redirect in found]
+    return backlinks, len(rows) > limit
+
+
+def wanted_pages(limit: int = 100, offset: int = 0) -> tuple[list[Wanted], bool]:
+    """Linked titles with no page, most wanted first (by distinct linking pages); more left?"""
+    source, target = aliased(Page), aliased(Page)
+    wanting = sa.func.count(sa.distinct(Link.from_page_id)).label("wanting")
+    rows = db.session.execute(
+        sa.select(Link.to_namespace, Link.to_title, wanting)
+        .join(source, sa.and_(source.id == Link.from_page_id, _live(source)))
+        .outerjoin(target, sa.and_(
+            target.namespace == Link.to_namespace, target.title == Link.to_title, _live(target),
+        ))
+        .where(target.id.is_(None), Link.to_namespace != SPECIAL)
+        .group_by(Link.to_namespace, Link.to_title)
+        .order_by(wanting.desc(), Link.to_namespace, Link.to_title)
+        .offset(offset).limit(limit + 1)
+    ).all()
+    wanted = [Wanted(Title(ns, text), count) for ns, text, count in rows[:limit]]
+    return wanted, len(rows) > limit
+
+
+def categories(start: str = "", limit: int = 200) -> tuple[list[Category], str | None]:
+    """Categories with at least one member, by name from `start`; and where the next batch
+    starts."""
+    members = sa.func.count(CategoryLink.from_page_id).label("members")
+    rows = db.session.execute(
+        sa.select(CategoryLink.category, members)
+        .join(Page, sa.and_(Page.id == CategoryLink.from_page_id, _live()))
+        .where(CategoryLink.category >= start)
+        .group_by(CategoryLink.category)
+        .order_by(CategoryLink.category).limit(limit + 1)
+    ).all()
+    shown = rows[:limit]
+    with_page = existing_titles(Title(CATEGORY, name) for name, _ in shown)
+    listed = [Category(name, count, Title(CATEGORY, name) in with_page) for name, count in shown]
+    return listed, rows[limit].category if len(rows) > limit else None
+
+
+def category_members(name: str, start: str = "", limit: int = 200
+                     ) -> tuple[list[Listed], str | None]:
+    """Pages in a category, alphabetical by title from `start`; and where the next batch
+    starts."""
+    rows = db.session.execute(
+        sa.select(Page.namespace, Page.title, Page.is_redirect)
+        .join(CategoryLink, CategoryLink.from_page_id == Page.id)
+        .where(CategoryLink.category == name, _live(), Page.title >= start)
+        .order_by(Page.title, Page.namespace).limit(limit + 1)
+    ).all()
+    listed = [Listed(Title(ns, text), bool(redirect)) for ns, text, redirect in rows[:limit]]
+    return listed, rows[limit].title if len(rows) > limit else None
+
+
+def existing_titles(titles: Iterable[Title]) -> set[Title]:
+    """Which of these titles have a readable page, in one query."""
+    wanted = set(titles)
+    if not wanted:
+        return set()
+    pairs = [sa.and_(Page.namespace == t.namespace, Page.title == t.text) for t in wanted]
+    rows = db.session.execute(
+        sa.select(Page.namespace, Page.title).where(_live(), sa.or_(*pairs))
+    ).all()
+    return {Title(ns, text) for ns, text in rows}
+
+
+def talk_pair(title: Title) -> tuple[Title, Title] | None:
+    """(subject page, talk page) for a title in a namespace that has talk pages, else None."""
+    if title.namespace in _SUBJECT_OF:
+        return Title(_SUBJECT_OF[title.namespace], title.text), title
+    if title.namespace in _TALK_OF:
+        return title, Title(_TALK_OF[title.namespace], title.text)
+    return None

@@ -1,0 +1,96 @@
+"""Special:Search and the search box's suggestions (/api/suggest).
+
+Special:Search?search=X goes to the page titled X when there is one (MediaWiki's "Go"), unless
+fulltext is set; otherwise it lists ranked results with highlighted snippets, paged, and offers
+to create X. Parameters are checked strictly: a bad one is a 400, never a 500.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, jsonify, redirect, render_template, request
+
+from wiki import search
+from wiki.errors import BadParameter, WikiError
+from wiki.titles import MAIN, NAMESPACES, SPECIAL
+from wiki.views import special
+from wiki.views.helpers import int_arg, page_url
+
+bp = Blueprint("search", __name__)
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+MAX_OFFSET = 10_000  # deeper than anyone pages; keeps OFFSET scans bounded
+LIMIT_CHOICES = (20, 50, 100)
+MAX_PREFIX_CHARS = 255
+SEARCHABLE_NAMESPACES = tuple(sorted(n for n in NAMESPACES if n != SPECIAL))
+
+
+def _namespace() -> int:
+    """The namespace parameter: a namespace number, Main when absent."""
+    raw = request.args.get("namespace", "")
+    if raw == "":
+        return MAIN
+    number = int(raw) if raw.lstrip("-").isdecimal() and raw.isascii() else None
+    if number not in SEARCHABLE_NAMESPACES:
+        known = ", ".join(f"{n} ({NAMESPACES[n] or 'Main'})" for n in SEARCHABLE_NAMESPACES)
+        raise BadParameter(f'"{raw[:50]}" is not a namespace that can be searched. '
+                           f"Namespaces: {known}.")
+    return number
+
+
+def _paging() -> tuple[int, int]:
+    """The limit (results per page) and offset (results skipped) parameters."""
+    limit = int_arg("limit", DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT)
+    offset = int_arg("offset", 0, minimum=0, maximum=MAX_OFFSET)
+    assert limit is not None and offset is not None
+    return limit, offset
+
+
+@special.register("Search", "Search the wiki's pages", sidebar=None)
+def search_page(subpage: str):  # type: ignore[no-untyped-def]
+    """The search form, a "Go" redirect to an exact title, or a page of ranked results."""
+    query = search.clean_query(request.args.get("search", subpage.replace("_", " ")))
+    namespace = _namespace()
+    limit, offset = _paging()
+    fulltext = bool(request.args.get("fulltext"))
+    choices = [(n, NAMESPACES[n] or "(Main)") for n in SEARCHABLE_NAMESPACES]
+    if not query:
+        return render_template("special/search.html", query="", results=None,
+                               namespace=namespace, namespaces=choices, limit=limit)
+    if not fulltext:
+        target = search.go_target(query)
+        if target is not None:
+            return redirect(page_url(target))
+    results = search.search(query, namespace, limit, offset)
+    return render_template(
+        "special/search.html", query=query, results=results, namespace=namespace,
+        namespaces=choices, limit=limit, limit_choices=LIMIT_CHOICES,
+        exact=search.go_target(query) if fulltext else None,
+        create=search.creatable_title(query),
+    )
+
+
+@bp.get("/api/suggest")
+def suggest_titles():  # type: ignore[no-untyped-def]
+    """{"query": q, "titles": [...]}: up to ten page titles starting with q, for the search box."""
+    raw = request.args.get("q")
+    if raw is None:
+        raise BadParameter('The parameter "q" (the start of a title) is missing.')
+    if len(raw) > MAX_PREFIX_CHARS:
+        raise BadParameter(f'The parameter "q" is longer than {MAX_PREFIX_CHARS} characters.')
+    limit = int_arg("limit", search.MAX_SUGGESTIONS, minimum=1, maximum=search.MAX_SUGGESTIONS)
+    assert limit is not None
+    prefix = search.clean_query(raw)
+    titles = search.suggest_titles(prefix, limit)
+    return jsonify(query=prefix, titles=[title.full for title in titles])
+
+
+@bp.errorhandler(WikiError)
+def json_error(error: WikiError):  # type: ignore[no-untyped-def]
+    """The suggestion endpoint answers its errors (bad parameters, bad UTF-8) in JSON."""
+    return jsonify(error={"code": error.code, "info": error.message}), error.status
+
+
+def init_app(app: Flask) -> None:
+    """Register the suggestion endpoint (Special:Search registers itself on import)."""
+    app.register_blueprint(bp)
