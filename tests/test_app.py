@@ -193,8 +193,8 @@ def test_foreign_keys_are_enforced(app: Flask) -> None:
         with pytest.raises(sa.exc.IntegrityError):
             connection.exec_driver_sql(
                 "INSERT INTO revisions (page_id, timestamp, author, author_is_ip, summary, minor,"
-                " text, size, sha1) VALUES (987654, '2020-01-01 00:00:00', 'x', FALSE, '', FALSE, 'x', 1,"
-                " 'x')"
+                " text, size, sha1) VALUES (987654, '2020-01-01 00:00:00', 'x', FALSE, '',"
+                " FALSE, 'x', 1, 'x')"
             )
         connection.rollback()
 
