@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import make_app
 from flask import Flask
 from flask.testing import FlaskClient
+from wikitest import make_app
 
 from wiki import create_app, pages
 from wiki.config import SETTINGS

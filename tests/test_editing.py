@@ -11,9 +11,9 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 import sqlalchemy as sa
-from conftest import WikiClient
 from flask import Flask
 from flask.testing import FlaskClient
+from wikitest import WikiClient
 
 from wiki import pages
 from wiki.db import db

@@ -9,9 +9,9 @@ from html import unescape
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from conftest import WikiClient
 from flask import Flask
 from flask.testing import FlaskClient
+from wikitest import WikiClient
 
 from wiki import pages
 from wiki.titles import parse_title

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import make_app
 from werkzeug.serving import BaseWSGIServer, make_server
+from wikitest import make_app
 
 ARTICLE = "/wiki/Azerbaijan%E2%80%93Kosovo_relations"
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, defer
@@ -291,6 +292,23 @@ def existing_titles(titles: Iterable[Title]) -> set[Title]:
         sa.select(Page.namespace, Page.title).where(_live(), sa.or_(*pairs))
     ).all()
     return {Title(ns, text) for ns, text in rows}
+
+
+@cache
+def _pair_query() -> sa.Select:  # type: ignore[type-arg]
+    """Built once (it runs on every page view, where building costs more than running)."""
+    return sa.select(Page.namespace).where(
+        _live(), Page.title == sa.bindparam("title"),
+        Page.namespace.in_(sa.bindparam("namespaces", expanding=True)),
+    )
+
+
+def existing_pair(subject: Title, talk: Title) -> set[Title]:
+    """Which of a subject page and its talk page exist (same text, two namespaces)."""
+    found = set(db.session.scalars(_pair_query(), {
+        "title": subject.text, "namespaces": [subject.namespace, talk.namespace],
+    }))
+    return {t for t in (subject, talk) if t.namespace in found}
 
 
 def talk_pair(title: Title) -> tuple[Title, Title] | None:

@@ -12,14 +12,12 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import BaseWSGIServer, make_server
-
-from wiki import create_app
+from wikitest import make_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -31,17 +29,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TIMEOUT_MS = 10_000
-
-
-def _make_app(instance: Path, **overrides: Any) -> Flask:
-    """The app on instance/wiki.sqlite3 with test settings (as tests/conftest.py builds it)."""
-    settings = {
-        "TESTING": True,
-        "WIKI_DATABASE_URL": f"sqlite:///{instance / 'wiki.sqlite3'}",
-        "WIKI_SECRET_KEY": "test secret",
-    }
-    settings.update(overrides)
-    return create_app(settings, instance_path=str(instance))
 
 
 class LiveServer:
@@ -63,7 +50,7 @@ def live_server(tmp_path: Path, seeded_database: Path) -> Iterator[LiveServer]:
     instance = tmp_path / "instance"
     instance.mkdir()
     shutil.copy(seeded_database, instance / "wiki.sqlite3")
-    app = _make_app(instance)
+    app = make_app(instance)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-wiki", daemon=True)
     thread.start()

@@ -7,11 +7,22 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every blueprint and the error handlers."""
-    from wiki.views import accounts, articles, errors, helpers, lists, maps, relations, special
+    from wiki.views import (
+        accounts,
+        articles,
+        errors,
+        helpers,
+        lists,
+        maps,
+        page_cache,
+        relations,
+        special,
+    )
     from wiki.views import search as search_views
 
     app.url_map.converters["title"] = helpers.TitleConverter
     helpers.init_app(app)
+    page_cache.init_app(app)
     errors.init_app(app)
     app.register_blueprint(articles.bp)
     app.register_blueprint(maps.bp)

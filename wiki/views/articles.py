@@ -6,14 +6,14 @@ page service, and renders a template; editing lives in views/editing.py.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, render_template, request
+from flask import Blueprint, Response, make_response, redirect, render_template, request
 
 from wiki import actionlog, pages, permissions, rendering, throttle
 from wiki.diff import diff_texts
 from wiki.errors import BadParameter, PageNotFound
 from wiki.models import Page, Revision
 from wiki.titles import SPECIAL, Title, parse_title
-from wiki.views import editing, feeds, lists, missing, moderation
+from wiki.views import editing, feeds, lists, missing, moderation, page_cache
 from wiki.views.helpers import int_arg, page_url
 
 bp = Blueprint("articles", __name__)
@@ -34,10 +34,16 @@ def empty_title() -> Response:
     return redirect(page_url("Main Page"))
 
 
-@bp.route("/wiki/<title:raw_title>", methods=["GET", "POST"])
+@bp.post("/wiki/<title:raw_title>")
 @throttle.limiter.limit(throttle.edit_limit, exempt_when=throttle.is_not_a_save, scope="edit-ip")
 @throttle.limiter.limit(throttle.edit_limit, key_func=throttle.account_key,
                         exempt_when=throttle.is_not_a_save, scope="edit-account")
+def dispatch_post(raw_title: str):  # type: ignore[no-untyped-def]
+    """Form posts (saves are rate-limited; reads are not, so they skip the limiter)."""
+    return dispatch(raw_title)
+
+
+@bp.get("/wiki/<title:raw_title>")
 def dispatch(raw_title: str):  # type: ignore[no-untyped-def]
     """Pick the view from the title and the query string."""
     title = parse_title(raw_title)
@@ -77,6 +83,11 @@ def dispatch(raw_title: str):  # type: ignore[no-untyped-def]
 
 
 def show_page(title: Title):  # type: ignore[no-untyped-def]
+    """The current revision of a page (from the page cache when still valid)."""
+    return page_cache.serve(title, pages.utcnow(), lambda: make_response(build_page(title)))
+
+
+def build_page(title: Title):  # type: ignore[no-untyped-def]
     """The current revision of a page, or a 404 that offers to create it."""
     current = pages.current_page(title)
     if current is None:

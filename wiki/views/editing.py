@@ -13,7 +13,7 @@ from wiki.errors import BadParameter, EditConflict, WikiError
 from wiki.models import Revision
 from wiki.titles import Title
 from wiki.views import moderation as moderation_views
-from wiki.views.helpers import current_author, int_arg, page_url
+from wiki.views.helpers import MAX_ID, current_author, int_arg, page_url
 
 
 def _form_template(title: Title, *, text: str, base: Revision | None, summary: str = "",
@@ -75,7 +75,8 @@ def submit(title: Title):  # type: ignore[no-untyped-def]
     base_raw = _form_value("base_revision")
     summary = request.form.get("summary", "")
     minor = request.form.get("minor") == "1"
-    if base_raw and not (base_raw.isascii() and base_raw.isdigit()):
+    if base_raw and not (len(base_raw) <= 10 and base_raw.isascii() and base_raw.isdigit()
+                        and int(base_raw) <= MAX_ID):
         raise BadParameter("The base revision must be a revision number.", text=text)
     base_id = int(base_raw) if base_raw else None
     page = pages.find_page(title)
@@ -131,8 +132,8 @@ def _conflict_page(title: Title, conflict: EditConflict, form: dict):  # type: i
 def restore(title: Title):  # type: ignore[no-untyped-def]
     """"Restore this version": the old text becomes a new revision; history stays whole."""
     raw = request.form.get("oldid", "")
-    if not (raw.isascii() and raw.isdigit()):
-        raise BadParameter("Which revision to restore is missing.")
+    if not (len(raw) <= 10 and raw.isascii() and raw.isdigit() and int(raw) <= MAX_ID):
+        raise BadParameter("Which revision to restore is missing or malformed.")
     result = pages.restore(title, int(raw), author=current_author())
     if result.status == "nochange":
         flash("That revision's text is already the current text; nothing was saved.", "notice")

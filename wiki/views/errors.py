@@ -50,14 +50,27 @@ def handle_invalid_title(error: InvalidTitleError):  # type: ignore[no-untyped-d
     return error_response(400, "invalidtitle", f"Bad title: {error}")
 
 
+# Never echoed back: secrets, and the fields the wiki itself fills in.
+_NOT_SHOWN_BACK = {"csrf_token", "password", "confirm", "base_revision", "save", "preview", "diff"}
+
+
+def typed_fields() -> list[tuple[str, str]]:
+    """What the user typed into the refused form, to hand it back."""
+    if not request.mimetype.endswith("urlencoded"):
+        return []
+    return [(name, value) for name, value in request.form.items(multi=True)
+            if name not in _NOT_SHOWN_BACK and value.strip()][:20]
+
+
 def handle_csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
-    """A form without a valid token: refuse it, but hand the typed text back."""
-    text = request.form.get("text") if request.mimetype.endswith("urlencoded") else None
+    """A form without a valid token: refuse it, but hand everything typed back."""
+    fields = typed_fields()
+    text = dict(fields).get("text")
     return error_response(
         400, "badtoken",
         "Your session token was missing or expired, so nothing was saved. "
-        "Your text is below: copy it, reload the page and try again.",
-        text=text,
+        "What you typed is below: copy it, reload the page and try again.",
+        text=text, fields=[(n, v) for n, v in fields if n != "text"],
     )
 
 

@@ -13,6 +13,9 @@ from wiki.pages import Author
 from wiki.titles import page_url
 
 
+MAX_ID = 2**31 - 1
+
+
 class TitleConverter(PathConverter):
     """The rest of the path, newlines included, so a title with control characters reaches the
     title rules (and a 400 that says why) instead of failing to route (404)."""
@@ -27,10 +30,11 @@ def int_arg(name: str, default: int | None = None, *, minimum: int = 0,
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isascii() or not raw.strip().lstrip("-").isdigit():
+    if len(raw) > 20 or not raw.isascii() or not raw.strip().lstrip("-").isdigit():
         raise BadParameter(f'The parameter "{name}" must be a whole number, not "{raw[:50]}".')
     value = int(raw)
-    if value < minimum or (maximum is not None and value > maximum):
+    maximum = MAX_ID if maximum is None else maximum  # ids are 32-bit in every database we use
+    if value < minimum or value > maximum:
         upper = f" and {maximum}" if maximum is not None else " or more"
         raise BadParameter(f'The parameter "{name}" must be between {minimum}{upper}.')
     return value

@@ -187,7 +187,7 @@ def talk_tabs(title: Title | str) -> TalkTabs | None:
     cache: dict[Title, TalkTabs] = g.setdefault("talk_tabs", {})
     if title not in cache:
         subject, talk = pair
-        existing = lists.existing_titles(pair)
+        existing = lists.existing_pair(subject, talk)
         label = _SUBJECT_LABELS.get(subject.namespace, f"{NAMESPACES[subject.namespace]} page")
         cache[title] = TalkTabs(subject, talk, label, subject in existing, talk in existing,
                                 title == talk)

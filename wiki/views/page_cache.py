@@ -1,0 +1,118 @@
+"""A per-process cache of whole article pages for anonymous readers.
+
+Most views are anonymous reads of a page's current revision, and nearly all their cost is
+building the response, not finding what to show. So the view first reads the page's
+fingerprint in one small query (latest revision, when its render was stored, its protection,
+whether its talk page exists) and, when a page with that fingerprint was already built for the
+same URL, sends the stored bytes. Anything that changes what the page shows changes the
+fingerprint: a new revision, an invalidated render (links, templates), protection, a talk page.
+Logged-in users, pending flash messages and category pages (whose member lists change without
+an edit) always get a freshly built page.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
+from functools import cache
+from threading import Lock
+
+import sqlalchemy as sa
+from flask import Flask, Response, current_app, g, request, session
+from sqlalchemy.orm import aliased
+
+from wiki.db import db
+from wiki.models import Page, Protection, RenderedRevision
+from wiki.titles import CATEGORY, Title, talk_title
+
+MAX_PAGES = 2000
+
+
+class PageStore:
+    """One app's stored pages: URL -> (fingerprint, body, content type), least recent first."""
+
+    def __init__(self) -> None:
+        self.pages: OrderedDict[str, tuple[tuple, bytes, str]] = OrderedDict()  # type: ignore[type-arg]
+        self.lock = Lock()
+
+
+def _store() -> PageStore:
+    return current_app.extensions["wiki_page_cache"]  # type: ignore[no-any-return]
+
+
+@cache
+def _fingerprint_query() -> sa.Select:  # type: ignore[type-arg]
+    """Built once: the statement costs more to build than to run."""
+    talk = aliased(Page)
+    talk_exists = sa.exists().where(
+        talk.namespace == sa.bindparam("talk_namespace"), talk.title == Page.title,
+        talk.is_deleted == sa.false(), talk.latest_revision_id.is_not(None),
+    )
+    return (
+        sa.select(Page.latest_revision_id, Page.is_redirect, Page.is_deleted,
+                  RenderedRevision.rendered_at, Protection.level, Protection.expires_at,
+                  Protection.reason, Protection.protected_at, talk_exists)
+        .select_from(Page)
+        .outerjoin(RenderedRevision, RenderedRevision.revision_id == Page.latest_revision_id)
+        .outerjoin(Protection, Protection.page_id == Page.id)
+        .where(Page.namespace == sa.bindparam("namespace"), Page.title == sa.bindparam("title"))
+    )
+
+
+def cacheable(title: Title) -> bool:
+    """Whether this request may be answered from (and stored in) the cache."""
+    return (
+        request.method == "GET"
+        and title.namespace != CATEGORY
+        and g.get("user") is None
+        and "_flashes" not in session
+        and set(request.args) <= {"redirectedfrom"}
+    )
+
+
+def fingerprint(title: Title, now: datetime) -> tuple | None:  # type: ignore[type-arg]
+    """What the page's rendering depends on, or None when it cannot be served from cache."""
+    talk = talk_title(title)
+    row = db.session.execute(_fingerprint_query(), {
+        "namespace": title.namespace, "title": title.text,
+        "talk_namespace": talk.namespace if talk else -99,
+    }).first()
+    if row is None:
+        return None
+    latest, is_redirect, is_deleted, rendered_at, level, expires_at, reason, since, talk = row
+    if latest is None or is_deleted or rendered_at is None:
+        return None
+    if is_redirect and request.args.get("redirect") != "no":
+        return None
+    protected = level is not None and (expires_at is None or expires_at > now)
+    return (latest, rendered_at, is_redirect,
+            (level, expires_at, reason, since) if protected else None, bool(talk))
+
+
+def serve(title: Title, now: datetime, build: Callable[[], Response]) -> Response:
+    """The page from the cache when its fingerprint still matches, else built and stored."""
+    if not cacheable(title):
+        return build()
+    key = request.full_path
+    store = _store()
+    mark = fingerprint(title, now)
+    if mark is not None:
+        with store.lock:
+            hit = store.pages.get(key)
+            if hit is not None and hit[0] == mark:
+                store.pages.move_to_end(key)
+                return Response(hit[1], status=200, content_type=hit[2])
+    response = build()
+    if mark is not None and response.status_code == 200 and not response.direct_passthrough:
+        body = response.get_data()
+        with store.lock:
+            store.pages[key] = (mark, body, response.content_type)
+            while len(store.pages) > MAX_PAGES:
+                store.pages.popitem(last=False)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its own store (several apps in one process must not share pages)."""
+    app.extensions["wiki_page_cache"] = PageStore()
