@@ -12,7 +12,6 @@ from wiki.errors import BadParameter
 from wiki.pages import Author
 from wiki.titles import page_url
 
-
 MAX_ID = 2**31 - 1
 
 
