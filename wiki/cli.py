@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import Migrate, upgrade
 
-from wiki import accounts, rendering, search, seed
+from wiki import accounts, corpus, rendering, search, seed
 from wiki.db import db
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -71,6 +71,34 @@ def purge_cache_command() -> None:
     click.echo(f"Purged {purged} cached renders.")
 
 
+@click.command("generate-corpus")
+@click.option("--pages", "page_count", type=click.IntRange(min=1), required=True,
+              help="How many synthetic pages to create.")
+@click.option("--revisions", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Revisions per page (for the pages --revised-share picks; the rest get one).")
+@click.option("--revised-share", type=click.FloatRange(0.0, 1.0), default=1.0,
+              show_default=True, help="Share of the pages that get all --revisions revisions.")
+@click.option("--seed", type=int, default=1, show_default=True,
+              help="Plans the titles and texts; the same seed gives the same corpus.")
+@with_appcontext
+def generate_corpus_command(page_count: int, revisions: int, revised_share: float,
+                            seed: int) -> None:
+    """Save synthetic pages for benchmarks through the one writer; existing titles are skipped."""
+    total = corpus.planned_saves(page_count, revisions, revised_share)
+    with click.progressbar(length=total, label="Saving revisions") as bar:
+        report = corpus.generate(page_count, revisions, seed, share=revised_share,
+                                 progress=bar.update)
+    revised = len(corpus.edited_pages(page_count, revised_share)) if revisions > 1 else 0
+    click.echo(
+        f"Created {report.created:,} pages ({report.skipped:,} titles existed and were skipped) "
+        f"with {report.revisions:,} revisions in {report.seconds:.1f} s: "
+        f"{report.pages_per_second:.1f} pages/s, {report.revisions_per_second:.1f} revisions/s."
+    )
+    if revisions > 1 and revised < page_count:
+        click.echo(f"{revised:,} of the {page_count:,} planned pages get {revisions} revisions; "
+                   "the others get one.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands and Flask-Migrate's `flask db` group."""
     migrate.init_app(app, db)
@@ -78,3 +106,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(purge_cache_command)
     app.cli.add_command(create_admin_command)
+    app.cli.add_command(generate_corpus_command)

@@ -4,6 +4,7 @@ numbered References list."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from mistune import HTMLRenderer, Markdown
@@ -11,10 +12,36 @@ from mistune.util import escape
 
 from wiki.markup.toc import REFERENCES
 
+# The only tags a page's text may write as raw HTML; anything else is shown as typed. (Structure
+# such as tables comes from Markdown; a raw unclosed <table> would swallow the rest of the page.)
+USER_HTML_TAGS = frozenset({
+    "sup", "sub", "br", "small", "abbr", "span", "kbd", "mark", "u", "q", "cite", "s", "del",
+    "code", "em", "strong",
+})
+_TAG_NAME = re.compile(r"^<\s*/?\s*([a-zA-Z][a-zA-Z0-9]*)")
+
+
+def _user_tag_allowed(html: str) -> bool:
+    match = _TAG_NAME.match(html.strip())
+    return bool(match) and match.group(1).lower() in USER_HTML_TAGS
+
 
 class WikiRenderer(HTMLRenderer):
-    """mistune's HTML renderer with Wikipedia's external links (a method, since mistune looks up
-    renderer methods before registered functions)."""
+    """mistune's HTML renderer with Wikipedia's external links and a short list of raw HTML tags
+    (methods, since mistune looks up renderer methods before registered functions)."""
+
+    def inline_html(self, html: str) -> str:
+        """Raw inline HTML: allowed tags pass on to the sanitizer, others show as text."""
+        return html if _user_tag_allowed(html) else escape(html)
+
+    def block_html(self, html: str) -> str:
+        """Raw HTML blocks: comments are dropped, allowed inline tags kept, the rest shown."""
+        stripped = html.strip()
+        if stripped.startswith("<!--"):
+            return ""
+        if _user_tag_allowed(stripped):
+            return f"<p>{stripped}</p>\n"
+        return f"<p>{escape(stripped)}</p>\n"
 
     def link(self, text: str, url: str, title: str | None = None) -> str:
         """Markdown links: absolute URLs get class "external" and rel="nofollow ugc"."""
