@@ -507,3 +507,22 @@ def test_footer_credits_the_licence(client: FlaskClient) -> None:
         text = plain_text(footer.group(0))
         assert "Creative Commons Attribution-ShareAlike 4.0" in text or "CC BY-SA 4.0" in text
         assert "Wikipedia" in text
+
+
+def test_double_redirects_and_loops_are_shown_not_followed(wiki, client: FlaskClient) -> None:  # type: ignore[no-untyped-def]
+    assert wiki.edit("Hop_one", "#REDIRECT [[Hop two]]").status_code == 303
+    assert wiki.edit("Hop_two", "#REDIRECT [[Azerbaijan–Kosovo relations]]").status_code == 303
+    first = client.get("/wiki/Hop_one")
+    assert first.status_code == 302 and "redirectedfrom=Hop+one" in first.headers["Location"]
+    shown = client.get(first.headers["Location"]).get_data(as_text=True)
+    assert "double redirect" in shown and "Redirected from" in shown
+
+    assert wiki.edit("Loop_a", "#REDIRECT [[Loop b]]").status_code == 303
+    assert wiki.edit("Loop_b", "#REDIRECT [[Loop a]]").status_code == 303
+    hop = client.get("/wiki/Loop_a")
+    assert hop.status_code == 302
+    landing = client.get(hop.headers["Location"])
+    assert landing.status_code == 200
+    assert "redirect loop" in landing.get_data(as_text=True)
+    itself = client.get("/wiki/Loop_a?redirect=no").get_data(as_text=True)
+    assert "Redirect page to" in itself

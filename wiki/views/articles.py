@@ -12,7 +12,7 @@ from wiki import actionlog, pages, permissions, rendering, throttle
 from wiki.diff import diff_texts
 from wiki.errors import BadParameter, PageNotFound
 from wiki.models import Page, Revision
-from wiki.titles import SPECIAL, Title, parse_title
+from wiki.titles import SPECIAL, Title, parse_title, try_parse_title
 from wiki.views import editing, feeds, lists, missing, moderation, page_cache
 from wiki.views.helpers import int_arg, page_url
 
@@ -95,18 +95,19 @@ def build_page(title: Title):  # type: ignore[no-untyped-def]
     page, revision = current.page, current.revision
     if page.is_deleted:
         return moderation.deleted_page(title)
-    if page.is_redirect and request.args.get("redirect") != "no":
-        target = pages.redirect_target(revision.text)
-        if target is not None and request.args.get("redirectedfrom") is None:
-            return redirect(page_url(target, redirectedfrom=title.full))
     redirected_from = request.args.get("redirectedfrom")
+    target = pages.redirect_target(revision.text) if page.is_redirect else None
+    if target is not None and request.args.get("redirect") != "no" and redirected_from is None:
+        return redirect(page_url(target, redirectedfrom=title.full))
     protection = permissions.active_protection(page, row=current.protection) \
         if current.protection is not None else None
     return render_template(
         "articles/view.html", title=title, page=page, revision=revision,
         rendered=rendering.cached_render(revision, current.render),
         redirected_from=redirected_from, is_current=True, protection=protection,
-        category=lists.category_listing(title),
+        category=lists.category_listing(title), redirect_to=target,
+        redirect_loop=target is not None and redirected_from is not None
+        and try_parse_title(redirected_from) == target,
     )
 
 
