@@ -3,15 +3,17 @@ one or more revisions through the one writer (pages.save_edit).
 
 Everything follows from the seed: titles come from a deterministic word generator (countries,
 people with surnames such as "Tadić", places, "A–B relations" pages, topics), and each page has
-a lead, a few headed sections with wikilinks, a "See also" list and categories. Body words are
-drawn from a generated vocabulary with Zipf-like frequencies, so searches for different words
-match very different numbers of pages; vocabulary() gives those words, most frequent first.
+a lead, a few headed sections with wikilinks, categories, and now and then a "See also" list.
+Body words are drawn from a generated vocabulary with Zipf-like frequencies, so searches for
+different words match very different numbers of pages; vocabulary() lists them, most frequent
+first.
 
 Page i links only to pages planned before it, and to titles no page ever gets (red links), and
 every revision of a page keeps the same links. So creating a page never invalidates another
 page's stored render, and the finished corpus has every render cached, like a wiki that has been
 read for a while. Pages are created in a first pass and edited in later passes (pass k adds
-revision k to each page in turn), so recent changes interleave pages as real editing does.
+revision k to each revised page in turn), so recent changes interleave pages as real editing
+does.
 
 Saves are grouped many to a write transaction (save_edit joins the outer one): the work per save
 is the same, but SQLite commits once per group. Titles that already exist are skipped, page and

@@ -137,7 +137,7 @@ def record_dependencies(page: Page, rendered: Rendered) -> None:
     ))
     new_relations_links = {t.text for t in rendered.links if t.text.endswith("relations")}
     if old_relations_links != new_relations_links:
-        invalidate_for(Title(page.namespace, page.title), (("relations_of", None),))
+        invalidate_for(None, (("relations_of", None),))
     db.session.execute(sa.delete(Link).where(Link.from_page_id == page.id))
     db.session.execute(sa.delete(TemplateUse).where(TemplateUse.from_page_id == page.id))
     db.session.execute(sa.delete(CategoryLink).where(CategoryLink.from_page_id == page.id))
@@ -151,19 +151,23 @@ def record_dependencies(page: Page, rendered: Rendered) -> None:
         db.session.add(TemplateUse(from_page_id=page.id, template=key, argument=argument[:255]))
 
 
-def invalidate_for(title: Title, template_keys: tuple[tuple[str, str | None], ...] = ()) -> None:
-    """Drop cached renders of pages that link to `title` or use one of the given templates
-    (with a given first argument, or any when None)."""
-    linking = sa.select(Link.from_page_id).where(
-        Link.to_namespace == title.namespace, Link.to_title == title.text
-    )
-    page_ids = [linking]
+def invalidate_for(title: Title | None,
+                   template_keys: tuple[tuple[str, str | None], ...] = ()) -> None:
+    """Drop cached renders of pages that link to `title` (if given) or use one of the given
+    templates (with a given first argument, or any when None)."""
+    page_ids = []
+    if title is not None:
+        page_ids.append(sa.select(Link.from_page_id).where(
+            Link.to_namespace == title.namespace, Link.to_title == title.text
+        ))
     for key, argument in template_keys:
         query = sa.select(TemplateUse.from_page_id).where(TemplateUse.template == key)
         if argument is not None:
             query = query.where(TemplateUse.argument == argument)
         page_ids.append(query)
-    affected = sa.union(*page_ids) if len(page_ids) > 1 else linking
+    if not page_ids:
+        return
+    affected = sa.union(*page_ids) if len(page_ids) > 1 else page_ids[0]
     revisions = sa.select(Revision.id).where(Revision.page_id.in_(affected))
     db.session.execute(
         sa.delete(RenderedRevision).where(RenderedRevision.revision_id.in_(revisions))
