@@ -181,6 +181,9 @@ def test_search_syntax_is_never_an_error(client: FlaskClient, query: str) -> Non
     for mode in ({"fulltext": 1}, {}):
         response = client.get("/wiki/Special:Search", query_string={"search": query, **mode})
         body = response.get_data(as_text=True)
+        if "\x00" in query:  # no text on the wiki may hold NUL: refused clearly, for every engine
+            assert response.status_code == 400 and "NUL character" in body
+            continue
         assert response.status_code in (200, 302), (query, mode)
         if response.status_code == 200:
             assert any(text in body for text in (

@@ -48,20 +48,28 @@ def init_app(app: Flask) -> None:
 
 
 def reject_invalid_utf8() -> None:
-    """Refuse a path, query string or form body whose percent-escapes are not UTF-8."""
+    """Refuse a path, query string or form body whose percent-escapes are not UTF-8, and any
+    parameter holding a NUL character (no text in the wiki may hold one; PostgreSQL refuses it)."""
     raw_path = request.environ.get("PATH_INFO", "").encode("latin-1", "replace")
-    parts = [unquote_to_bytes(raw_path), unquote_to_bytes(request.query_string)]
+    fields: list[tuple[str, str]] = []
     try:
-        for part in parts:
-            part.decode("utf-8")
+        unquote_to_bytes(raw_path).decode("utf-8")
+        unquote_to_bytes(request.query_string).decode("utf-8")
+        fields += parse_qsl(request.query_string.decode("latin-1"), keep_blank_values=True,
+                            encoding="utf-8", errors="strict", max_num_fields=1000)
         if request.mimetype == "application/x-www-form-urlencoded":
             body = request.get_data(cache=True)  # form parsing reuses the cached bytes
-            parse_qsl(body.decode("utf-8"), encoding="utf-8", errors="strict",
-                      max_num_fields=1000)
+            fields += parse_qsl(body.decode("utf-8"), keep_blank_values=True,
+                                encoding="utf-8", errors="strict", max_num_fields=1000)
     except UnicodeDecodeError as error:
         raise BadParameter("The request is not valid UTF-8.") from error
     except ValueError as error:
         raise BadParameter("The form has too many fields.") from error
+    for name, value in fields:
+        if "\x00" in name or "\x00" in value:
+            shown = name.replace("\x00", "")[:40] or "?"
+            raise BadParameter(f'The parameter "{shown}" contains a NUL character; '
+                               "text on this wiki cannot hold one.")
 
 
 def add_security_headers(response: Response) -> Response:
