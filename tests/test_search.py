@@ -334,3 +334,20 @@ def test_autogenerate_hook_hides_only_the_search_tables() -> None:
         assert not search.include_in_autogenerate(table, "table", {})
     assert search.include_in_autogenerate("pages", "table", {})
     assert search.include_in_autogenerate("ix_search_titles_title_key", "index", {})
+
+
+def test_a_very_common_word_is_ranked_among_a_bounded_set(
+    app, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wiki import pages, search
+    from wiki.titles import parse_title
+
+    with app.app_context():
+        for n in range(6):
+            pages.save_edit(parse_title(f"Common {n}"), f"Everywhere word zyxcommon number {n}.",
+                            author=pages.Author("Tester"), base_revision_id=None)
+    monkeypatch.setattr(search, "RESULT_CAP", 3)
+    status, body, titles = results(client, "zyxcommon")
+    assert status == 200
+    assert "of more than 3" in body
+    assert len(titles) == 3

@@ -27,6 +27,9 @@ from wiki.titles import MAIN, SPECIAL, Title, try_parse_title
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
+# At most this many matches are counted and ranked, so a word found on nearly every page costs
+# as little as a rare one; the reader is told there are more.
+RESULT_CAP = 2000
 MAX_TERM_CHARS = 100
 MAX_INDEXED_CHARS = 500_000  # keeps a PostgreSQL tsvector well under its 1 MB limit
 MAX_SUGGESTIONS = 10
@@ -94,9 +97,19 @@ class SearchResults:
     dropped_terms: int = 0
 
     @property
+    def capped(self) -> bool:
+        """True when there are more matches than the RESULT_CAP best ones offered."""
+        return self.total > RESULT_CAP
+
+    @property
+    def shown_total(self) -> int:
+        """The count to show: exact, or RESULT_CAP when there are more."""
+        return min(self.total, RESULT_CAP)
+
+    @property
     def has_more(self) -> bool:
         """True when results remain after this page."""
-        return self.offset + len(self.hits) < self.total
+        return self.offset + len(self.hits) < self.shown_total
 
 
 # --- pure text helpers -------------------------------------------------------------------
@@ -253,7 +266,10 @@ def search(query: str, namespace: int = MAIN, limit: int = 20, offset: int = 0) 
     terms = terms[:MAX_TERMS]
     if not terms:
         return SearchResults(query, (), 0, (), offset, limit)
-    total, rows = _backend().search(query, terms, namespace, limit, offset)
+    if offset >= RESULT_CAP:
+        return SearchResults(query, tuple(terms), RESULT_CAP + 1, (), offset, limit, dropped)
+    limit = min(limit, RESULT_CAP - offset)  # only the best RESULT_CAP are offered
+    total, rows = _backend().search(query, terms, namespace, limit, offset, RESULT_CAP)
     hits = tuple(
         SearchHit(Title(row.namespace, row.title), snippet_markup(row.snippet), row.size,
                   row.timestamp)

@@ -15,8 +15,10 @@ from wiki.search import MATCH_END, MATCH_START, Document, RawHit
 
 CONFIG = "wiki_search"
 # ts_headline options: values with spaces or commas are double-quoted.
-HEADLINE_OPTIONS = (f"StartSel={MATCH_START}, StopSel={MATCH_END}, MaxWords=30, MinWords=15, "
-                    'ShortWord=2, MaxFragments=2, FragmentDelimiter=" \u2026 "')
+HEADLINE_OPTIONS = (
+    f"StartSel={MATCH_START}, StopSel={MATCH_END}, MaxWords=30, MinWords=15, "
+    'ShortWord=2, MaxFragments=2, FragmentDelimiter=" \u2026 "'
+)
 
 _FILTERS = f"""
     FROM search_documents AS s
@@ -29,44 +31,63 @@ _FILTERS = f"""
 
 def index(document: Document) -> None:
     """Insert or replace the page's row."""
-    db.session.execute(sa.text(
-        "INSERT INTO search_documents (page_id, body, document) VALUES (:page_id, :body, "
-        f"  setweight(to_tsvector('{CONFIG}', :title), 'A') || "
-        f"  setweight(to_tsvector('{CONFIG}', :body), 'D')) "
-        "ON CONFLICT (page_id) DO UPDATE SET body = EXCLUDED.body, document = EXCLUDED.document"
-    ), {"page_id": document.page_id, "title": document.title, "body": document.body})
+    db.session.execute(
+        sa.text(
+            "INSERT INTO search_documents (page_id, body, document) VALUES (:page_id, :body, "
+            f"  setweight(to_tsvector('{CONFIG}', :title), 'A') || "
+            f"  setweight(to_tsvector('{CONFIG}', :body), 'D')) "
+            "ON CONFLICT (page_id) DO UPDATE SET body = EXCLUDED.body, document = EXCLUDED.document"
+        ),
+        {"page_id": document.page_id, "title": document.title, "body": document.body},
+    )
 
 
 def remove(page_id: int) -> None:
     """Delete the page's row, if any."""
-    db.session.execute(sa.text("DELETE FROM search_documents WHERE page_id = :page_id"),
-                       {"page_id": page_id})
+    db.session.execute(
+        sa.text("DELETE FROM search_documents WHERE page_id = :page_id"), {"page_id": page_id}
+    )
 
 
-def search(query: str, terms: list[str], namespace: int, limit: int, offset: int
-           ) -> tuple[int, list[RawHit]]:
-    """The total number of matches and one page of them, best first."""
-    params = {"query": query, "namespace": namespace, "limit": limit, "offset": offset,
-              "options": HEADLINE_OPTIONS}
-    total = db.session.execute(sa.text("SELECT count(*)" + _FILTERS), params).scalar_one()
+def search(
+    query: str, terms: list[str], namespace: int, limit: int, offset: int, cap: int
+) -> tuple[int, list[RawHit]]:
+    """The number of matches (cap + 1 meaning "more than cap") and a page of them, best first."""
+    params = {
+        "query": query,
+        "namespace": namespace,
+        "limit": limit,
+        "offset": offset,
+        "options": HEADLINE_OPTIONS,
+        "cap": cap,
+        "count_cap": cap + 1,
+    }
+    total = db.session.execute(
+        sa.text("SELECT count(*) FROM (SELECT 1" + _FILTERS + " LIMIT :count_cap) AS capped"),
+        params,
+    ).scalar_one()
     if not total or offset >= total:
         return total, []
     # Rank first, then build headlines for this page of results only (ts_headline is costly).
-    rows = db.session.execute(sa.text(
-        "WITH ranked AS ("
-        "  SELECT s.page_id, s.body, q AS tsq, "
-        "    ts_filter(s.document, CAST('{a}' AS \"char\"[])) @@ q AS in_title, "
-        "    ts_rank(s.document, q, 1) AS score, p.title AS sort_title, "
-        "    lower(p.title) = lower(btrim(:query)) AS exact"
-        + _FILTERS +
-        "  ORDER BY exact DESC, in_title DESC, score DESC, sort_title LIMIT :limit OFFSET :offset"
-        ") "
-        "SELECT p.id, p.namespace, p.title, r.size, r.timestamp, "
-        f"  ts_headline('{CONFIG}', ranked.body, ranked.tsq, :options) "
-        "FROM ranked JOIN pages AS p ON p.id = ranked.page_id "
-        "JOIN revisions AS r ON r.id = p.latest_revision_id "
-        "ORDER BY ranked.exact DESC, ranked.in_title DESC, ranked.score DESC, ranked.sort_title"
-    ), params).all()
+    rows = db.session.execute(
+        sa.text(
+            "WITH ranked AS ("
+            "  SELECT s.page_id, s.body, q AS tsq, "
+            "    ts_filter(s.document, CAST('{a}' AS \"char\"[])) @@ q AS in_title, "
+            "    ts_rank(s.document, q, 1) AS score, p.title AS sort_title, "
+            "    lower(p.title) = lower(btrim(:query)) AS exact"
+            + _FILTERS
+            + "  ORDER BY exact DESC, in_title DESC, score DESC, sort_title"
+            "  LIMIT :limit OFFSET :offset"
+            ") "
+            "SELECT p.id, p.namespace, p.title, r.size, r.timestamp, "
+            f"  ts_headline('{CONFIG}', ranked.body, ranked.tsq, :options) "
+            "FROM ranked JOIN pages AS p ON p.id = ranked.page_id "
+            "JOIN revisions AS r ON r.id = p.latest_revision_id "
+            "ORDER BY ranked.exact DESC, ranked.in_title DESC, ranked.score DESC, ranked.sort_title"
+        ),
+        params,
+    ).all()
     return total, [
         RawHit(page_id, ns, title, snippet or "", size, timestamp)
         for page_id, ns, title, size, timestamp, snippet in rows

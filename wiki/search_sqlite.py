@@ -54,47 +54,87 @@ def index(document: Document) -> None:
     """Replace the page's row."""
     remove(document.page_id)
     db.session.execute(
-        sa.text("INSERT INTO search_fts (rowid, title, body, title_alt, body_alt) "
-                "VALUES (:page_id, :title, :body, :title_alt, :body_alt)"),
-        {"page_id": document.page_id, "title": document.title, "body": document.body,
-         "title_alt": document.title_alt, "body_alt": document.body_alt},
+        sa.text(
+            "INSERT INTO search_fts (rowid, title, body, title_alt, body_alt) "
+            "VALUES (:page_id, :title, :body, :title_alt, :body_alt)"
+        ),
+        {
+            "page_id": document.page_id,
+            "title": document.title,
+            "body": document.body,
+            "title_alt": document.title_alt,
+            "body_alt": document.body_alt,
+        },
     )
 
 
 def remove(page_id: int) -> None:
     """Delete the page's row, if any."""
-    db.session.execute(sa.text("DELETE FROM search_fts WHERE rowid = :page_id"),
-                       {"page_id": page_id})
+    db.session.execute(
+        sa.text("DELETE FROM search_fts WHERE rowid = :page_id"), {"page_id": page_id}
+    )
 
 
-def search(query: str, terms: list[str], namespace: int, limit: int, offset: int
-           ) -> tuple[int, list[RawHit]]:
-    """The total number of matches and one page of them, best first."""
-    params = {"match": match_expression(terms), "title_match": title_match_expression(terms),
-              "namespace": namespace, "limit": limit, "offset": offset,
-              "start": MATCH_START, "end": MATCH_END}
+def search(
+    query: str, terms: list[str], namespace: int, limit: int, offset: int, cap: int
+) -> tuple[int, list[RawHit]]:
+    """The number of matches (cap + 1 meaning "more than cap") and a page of them, best first.
+
+    bm25 is computed only for the candidates: every title match (up to cap) and the first cap
+    body matches. With fewer matches than cap the ranking is exact; beyond it a very common word
+    is ranked among a bounded set, so its cost stays flat however large the wiki grows.
+    """
+    params = {
+        "match": match_expression(terms),
+        "title_match": title_match_expression(terms),
+        "namespace": namespace,
+        "limit": limit,
+        "offset": offset,
+        "cap": cap,
+        "count_cap": cap + 1,
+        "start": MATCH_START,
+        "end": MATCH_END,
+    }
     total = db.session.execute(
-        sa.text("SELECT count(*) FROM search_fts" + _FILTERS), params
+        sa.text("SELECT count(*) FROM (SELECT 1 FROM search_fts" + _FILTERS + " LIMIT :count_cap)"),
+        params,
     ).scalar_one()
     if not total or offset >= total:
         return total, []
-    ranked = db.session.execute(sa.text(
-        "SELECT search_fts.rowid FROM search_fts" + _FILTERS +
-        "ORDER BY search_fts.rowid IN "
-        "  (SELECT rowid FROM search_fts WHERE search_fts MATCH :title_match) DESC, "
-        f"bm25(search_fts, {_WEIGHTS}), p.title "
-        "LIMIT :limit OFFSET :offset"
-    ), params).scalars().all()
+    ranked = (
+        db.session.execute(
+            sa.text(
+                "WITH title_hits AS ("
+                "  SELECT rowid FROM search_fts WHERE search_fts MATCH :title_match LIMIT :cap), "
+                "candidates AS ("
+                "  SELECT rowid FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH :match"
+                "                     LIMIT :cap)"
+                "  UNION SELECT rowid FROM title_hits) "
+                "SELECT search_fts.rowid FROM search_fts"
+                + _FILTERS
+                + "  AND search_fts.rowid IN (SELECT rowid FROM candidates) "
+                "ORDER BY search_fts.rowid IN (SELECT rowid FROM title_hits) DESC, "
+                f"bm25(search_fts, {_WEIGHTS}), p.title "
+                "LIMIT :limit OFFSET :offset"
+            ),
+            params,
+        )
+        .scalars()
+        .all()
+    )
     if not ranked:
         return total, []
     # Snippets only for this page of results, not for every match.
-    rows = db.session.execute(sa.text(
-        "SELECT p.id, p.namespace, p.title, r.size, r.timestamp, "
-        f"  snippet(search_fts, 1, :start, :end, '\u2026', {_SNIPPET_TOKENS}) "
-        "FROM search_fts CROSS JOIN pages AS p ON p.id = search_fts.rowid "
-        "CROSS JOIN revisions AS r ON r.id = p.latest_revision_id "
-        "WHERE search_fts MATCH :match AND search_fts.rowid IN :ids"
-    ).bindparams(sa.bindparam("ids", expanding=True)), {**params, "ids": list(ranked)}).all()
+    rows = db.session.execute(
+        sa.text(
+            "SELECT p.id, p.namespace, p.title, r.size, r.timestamp, "
+            f"  snippet(search_fts, 1, :start, :end, '\u2026', {_SNIPPET_TOKENS}) "
+            "FROM search_fts CROSS JOIN pages AS p ON p.id = search_fts.rowid "
+            "CROSS JOIN revisions AS r ON r.id = p.latest_revision_id "
+            "WHERE search_fts MATCH :match AND search_fts.rowid IN :ids"
+        ).bindparams(sa.bindparam("ids", expanding=True)),
+        {**params, "ids": list(ranked)},
+    ).all()
     by_id = {row[0]: row for row in rows}
     hits = []
     for page_id in ranked:
