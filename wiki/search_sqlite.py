@@ -80,9 +80,9 @@ def search(
 ) -> tuple[int, list[RawHit]]:
     """The number of matches (cap + 1 meaning "more than cap") and a page of them, best first.
 
-    bm25 is computed only for the candidates: every title match (up to cap) and the first cap
-    body matches. With fewer matches than cap the ranking is exact; beyond it a very common word
-    is ranked among a bounded set, so its cost stays flat however large the wiki grows.
+    bm25 is computed only for the candidates: the first cap title matches and the first cap
+    matches anywhere. With fewer matches than cap the ranking is exact; beyond it a very common
+    word is ranked among a bounded set, so its cost stays flat however large the wiki grows.
     """
     params = {
         "match": match_expression(terms),
@@ -101,27 +101,7 @@ def search(
     ).scalar_one()
     if not total or offset >= total:
         return total, []
-    ranked = (
-        db.session.execute(
-            sa.text(
-                "WITH title_hits AS ("
-                "  SELECT rowid FROM search_fts WHERE search_fts MATCH :title_match LIMIT :cap), "
-                "candidates AS ("
-                "  SELECT rowid FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH :match"
-                "                     LIMIT :cap)"
-                "  UNION SELECT rowid FROM title_hits) "
-                "SELECT search_fts.rowid FROM search_fts"
-                + _FILTERS
-                + "  AND search_fts.rowid IN (SELECT rowid FROM candidates) "
-                "ORDER BY search_fts.rowid IN (SELECT rowid FROM title_hits) DESC, "
-                f"bm25(search_fts, {_WEIGHTS}), p.title "
-                "LIMIT :limit OFFSET :offset"
-            ),
-            params,
-        )
-        .scalars()
-        .all()
-    )
+    ranked = _rank(params, offset, limit)
     if not ranked:
         return total, []
     # Snippets only for this page of results, not for every match.
@@ -142,6 +122,34 @@ def search(
             _, ns, title, size, timestamp, snippet = by_id[page_id]
             hits.append(RawHit(page_id, ns, title, snippet or "", size, _datetime(timestamp)))
     return total, hits
+
+
+def _scored(expression_key: str, params: dict) -> dict[int, float]:  # type: ignore[type-arg]
+    """rowid -> bm25 for the first `cap` rows matching one expression (no ORDER BY, so FTS5
+    stops after cap rows and computes bm25 for those alone)."""
+    rows = db.session.execute(sa.text(
+        f"SELECT rowid, bm25(search_fts, {_WEIGHTS}) FROM search_fts "
+        f"WHERE search_fts MATCH :{expression_key} LIMIT :cap"
+    ), params).all()
+    return dict(rows)  # type: ignore[arg-type]
+
+
+def _rank(params: dict, offset: int, limit: int) -> list[int]:  # type: ignore[type-arg]
+    """Page ids of this page of results: title matches first, then by bm25, then by title."""
+    in_title = _scored("title_match", params)
+    scores = _scored("match", params)
+    scores.update({rowid: scores.get(rowid, score) for rowid, score in in_title.items()})
+    if not scores:
+        return []
+    # "+namespace" keeps SQLite from scanning the (namespace, title) index instead of looking
+    # the ids up by primary key (18 ms instead of 1 ms for 600 ids at 100,000 pages).
+    live = db.session.execute(sa.text(
+        "SELECT id, title FROM pages WHERE id IN :ids AND +namespace = :namespace "
+        "AND is_deleted = 0 AND is_redirect = 0 AND latest_revision_id IS NOT NULL"
+    ).bindparams(sa.bindparam("ids", expanding=True)),
+        {"ids": list(scores), "namespace": params["namespace"]}).all()
+    ordered = sorted(live, key=lambda row: (row[0] not in in_title, scores[row[0]], row[1]))
+    return [row[0] for row in ordered[offset:offset + limit]]
 
 
 def _datetime(value: datetime | str) -> datetime:
