@@ -74,7 +74,8 @@ def cacheable(title: Title) -> bool:
 def fingerprint(title: Title, now: datetime) -> tuple | None:  # type: ignore[type-arg]
     """What the page's rendering depends on, or None when it cannot be served from cache."""
     talk = talk_title(title)
-    row = db.session.execute(_fingerprint_query(), {
+    # Core, not the ORM: plain columns need no entity loading, and this runs on every view.
+    row = db.session.connection().execute(_fingerprint_query(), {
         "namespace": title.namespace, "title": title.text,
         "talk_namespace": talk.namespace if talk else -99,
     }).first()
