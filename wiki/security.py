@@ -51,6 +51,9 @@ def reject_invalid_utf8() -> None:
     """Refuse a path, query string or form body whose percent-escapes are not UTF-8, and any
     parameter holding a NUL character (no text in the wiki may hold one; PostgreSQL refuses it)."""
     raw_path = request.environ.get("PATH_INFO", "").encode("latin-1", "replace")
+    if raw_path.isascii() and b"%" not in raw_path and not request.query_string \
+            and request.mimetype != "application/x-www-form-urlencoded":
+        return  # nothing that could be invalid (the common page view)
     fields: list[tuple[str, str]] = []
     try:
         unquote_to_bytes(raw_path).decode("utf-8")

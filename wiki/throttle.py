@@ -18,6 +18,12 @@ from wiki.errors import TooManyRequests
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
 
 
+@limiter.request_filter
+def _reads_are_free() -> bool:
+    """Only form posts are limited; reading skips the limiter's work altogether."""
+    return request.method in ("GET", "HEAD")
+
+
 def edit_limit() -> str:
     """The configured edit limit (read per request, so tests and operators can change it)."""
     return current_app.config["WIKI_EDIT_RATE_LIMIT"]
