@@ -623,3 +623,14 @@ def test_the_audit_catches_what_it_should() -> None:
                 '<a href="&amp;#106;avascript:x">x</a><a href="javascript&amp;colon;x">x</a>'
                 '<div class="x"><p>javascript: is only text here</p></div>')
     assert audit(page.format(harmless), "page-body") == []
+
+
+@pytest.mark.parametrize("path", ["/map/AZE-XKX.svg", "/map/AZE-XKX.png", "/map/world/XKX.svg"])
+def test_map_responses_cannot_be_framed_or_run_script(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    policy = response.headers["Content-Security-Policy"]
+    directives = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
+    assert directives.get("default-src") == ["'none'"]  # so no script source at all
+    assert directives.get("frame-ancestors") == ["'none'"]
+    assert response.headers.get("X-Content-Type-Options") == "nosniff"

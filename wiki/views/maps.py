@@ -47,7 +47,8 @@ def _serve(stored: StoredMap, max_age: int) -> Response:
     response.set_etag(etag)
     response.headers["Cache-Control"] = f"public, max-age={max_age}" + (
         ", immutable" if max_age > 86400 else "")
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
     return response
 
 

@@ -8,7 +8,6 @@ from functools import cache
 from typing import Any
 
 from flask import Flask, flash, redirect, render_template, request
-from markupsafe import Markup
 
 from wiki import rendering
 from wiki.relations import catalog
@@ -131,4 +130,3 @@ def init_app(app: Flask) -> None:
     rendering.register_live_function("relations_of", relations_of)
     rendering.register_live_function("locator_map", locator_map)
     missing.register_offer(offer_for_missing)
-    app.jinja_env.globals.setdefault("Markup", Markup)
