@@ -13,9 +13,8 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
-from wikitest import WikiClient
+from wikitest import WikiClient, create, div_block
 
-from wiki import pages
 from wiki.db import db
 from wiki.models import Page, Revision
 from wiki.titles import parse_title
@@ -29,12 +28,6 @@ PARAGRAPHS = "\n\n".join(f"Paragraph {n} says something about topic {n}." for n 
 # helpers
 
 
-def create(app: Flask, title: str, text: str, author: str = "Tester") -> int:
-    """Set up a page quickly through the page service; returns the new revision id."""
-    with app.app_context():
-        result = pages.save_edit(parse_title(title), text, author=pages.Author(author),
-                                 base_revision_id=None, summary="setup")
-        return result.revision.id
 
 
 def revisions(app: Flask, title: str) -> list[tuple]:
@@ -81,17 +74,6 @@ def error_message(html: str) -> str:
     return plain_text(match.group(1))
 
 
-def div_block(html: str, opening: str) -> str:
-    """The inside of the <div> that starts with `opening`, up to its matching </div>."""
-    start = html.find(opening)
-    assert start >= 0, f"no {opening} on the page"
-    position = start + len(opening)
-    depth = 1
-    for match in re.compile(r"<div\b|</div>").finditer(html, position):
-        depth += 1 if match.group(0) == "<div" else -1
-        if depth == 0:
-            return html[position:match.start()]
-    raise AssertionError(f"{opening} is never closed")
 
 
 def wiki_content(html: str) -> str:

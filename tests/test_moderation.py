@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
-from wikitest import CSRF_FIELD, WikiClient
+from wikitest import CSRF_FIELD, WikiClient, create
 
 from wiki import accounts, moderation, pages
 from wiki.db import db
@@ -63,11 +63,6 @@ def anon(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-def create(app: Flask, title: str, text: str, author: str = "Setup") -> int:
-    with app.app_context():
-        result = pages.save_edit(parse_title(title), text, author=pages.Author(author),
-                                 base_revision_id=None, summary="setup")
-        return result.revision.id
 
 
 def revision_ids(app: Flask, title: str) -> list[int]:

@@ -12,10 +12,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from wikitest import create, div_block
 
-from wiki import pages
 from wiki.seed import SEED_DIR
-from wiki.titles import parse_title
 
 ARTICLE = "Azerbaijan–Kosovo relations"
 ARTICLE_PATH = "/wiki/Azerbaijan%E2%80%93Kosovo_relations"
@@ -26,11 +25,6 @@ SOURCE = SEED_DIR / "source" / "azerbaijan-kosovo-relations.txt"
 # helpers
 
 
-def create(app: Flask, title: str, text: str) -> None:
-    """Set up a page quickly through the page service."""
-    with app.app_context():
-        pages.save_edit(parse_title(title), text, author=pages.Author("Tester"),
-                        base_revision_id=None, summary="setup")
 
 
 def html_of(client: FlaskClient, url: str, status: int = 200) -> str:
@@ -49,17 +43,6 @@ def normalized(text: str) -> str:
     return " ".join(text.split())
 
 
-def div_block(html: str, opening: str) -> str:
-    """The inside of the <div> that starts with `opening`, up to its matching </div>."""
-    start = html.find(opening)
-    assert start >= 0, f"no {opening} on the page"
-    position = start + len(opening)
-    depth = 1
-    for match in re.compile(r"<div\b|</div>").finditer(html, position):
-        depth += 1 if match.group(0) == "<div" else -1
-        if depth == 0:
-            return html[position:match.start()]
-    raise AssertionError(f"{opening} is never closed")
 
 
 def content_of(html: str) -> str:

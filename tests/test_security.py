@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
-from wikitest import CSRF_FIELD, WikiClient, make_app
+from wikitest import CSRF_FIELD, WikiClient, create, make_app
 
 from wiki import accounts, pages
 from wiki.db import db
@@ -46,11 +46,6 @@ def logged_in(app: Flask, name: str, role: str = "editor") -> FlaskClient:
     return client
 
 
-def create(app: Flask, title: str, text: str, author: str = "Setup") -> int:
-    with app.app_context():
-        result = pages.save_edit(parse_title(title), text, author=pages.Author(author),
-                                 base_revision_id=None, summary="setup")
-        return result.revision.id
 
 
 def counts(app: Flask) -> dict[str, int]:

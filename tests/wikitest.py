@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from wiki import create_app
+from wiki import create_app, pages
+from wiki.titles import parse_title
 
 TEST_DATABASE_URL = os.environ.get("WIKI_TEST_DATABASE_URL", "")
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -89,3 +90,24 @@ class WikiClient:
         match = CSRF_FIELD.search(self.client.get(path).get_data(as_text=True))
         assert match
         return match.group(1)
+
+
+def create(app: Flask, title: str, text: str, author: str = "Setup") -> int:
+    """Set up a page quickly through the page service; returns the new revision id."""
+    with app.app_context():
+        result = pages.save_edit(parse_title(title), text, author=pages.Author(author),
+                                 base_revision_id=None, summary="setup")
+        return result.revision.id
+
+
+def div_block(html: str, opening: str) -> str:
+    """The inside of the <div> that starts with `opening`, up to its matching </div>."""
+    start = html.find(opening)
+    assert start >= 0, f"no {opening} on the page"
+    position = start + len(opening)
+    depth = 1
+    for match in re.compile(r"<div\b|</div>").finditer(html, position):
+        depth += 1 if match.group(0) == "<div" else -1
+        if depth == 0:
+            return html[position:match.start()]
+    raise AssertionError(f"{opening} is never closed")

@@ -38,7 +38,6 @@ often as wanted with
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import random
@@ -47,7 +46,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -60,8 +58,8 @@ from bench_views import (
     WORKERS,
     Result,
     _exit_on_sigterm,
-    fetch,
     free_port,
+    load_paths,
     seed_database,
     serving,
 )
@@ -203,43 +201,6 @@ def term_matches(database: Path, term: SearchTerm) -> int:
         ).fetchone()[0])
     finally:
         connection.close()
-
-
-def load_paths(port: int, paths: list[str], name: str, threads: int, time_cap: float
-               ) -> Result:
-    """GET each path once from client threads within `time_cap` seconds and time each."""
-    result = Result(name)
-    lock = threading.Lock()
-    pending = iter(paths)
-    deadline = time.monotonic() + time_cap
-
-    def client() -> None:
-        while True:
-            with lock:
-                path = next(pending, None)
-            if path is None or time.monotonic() >= deadline:
-                return
-            began = time.perf_counter()
-            try:
-                status, body = fetch(port, path)
-            except (OSError, http.client.HTTPException):
-                status, body = 0, b""
-            took = time.perf_counter() - began
-            with lock:
-                if status == 200:
-                    result.latencies.append(took)
-                    result.sizes.add(len(body))
-                else:
-                    result.errors += 1
-
-    workers = [threading.Thread(target=client, daemon=True) for _ in range(threads)]
-    began = time.perf_counter()
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    result.elapsed = time.perf_counter() - began
-    return result
 
 
 def run_paths(port: int, paths: list[str], warmup: list[str], name: str,

@@ -253,20 +253,20 @@ def serving(app: str, port: int, path: str, workdir: Path, env: Mapping[str, str
         stop(process)
 
 
-def load(port: int, path: str, name: str, total: int, threads: int, time_cap: float) -> Result:
-    """Send up to `total` GETs from client threads within `time_cap` seconds and time each."""
+def load_paths(port: int, paths: list[str], name: str, threads: int, time_cap: float
+               ) -> Result:
+    """GET each path once from client threads within `time_cap` seconds and time each."""
     result = Result(name)
     lock = threading.Lock()
-    issued = 0
+    pending = iter(paths)
     deadline = time.monotonic() + time_cap
 
     def client() -> None:
-        nonlocal issued
         while True:
             with lock:
-                if issued >= total or time.monotonic() >= deadline:
-                    return
-                issued += 1
+                path = next(pending, None)
+            if path is None or time.monotonic() >= deadline:
+                return
             began = time.perf_counter()
             try:
                 status, body = fetch(port, path)
@@ -288,6 +288,11 @@ def load(port: int, path: str, name: str, total: int, threads: int, time_cap: fl
         worker.join()
     result.elapsed = time.perf_counter() - began
     return result
+
+
+def load(port: int, path: str, name: str, total: int, threads: int, time_cap: float) -> Result:
+    """Send up to `total` GETs of one path from client threads within `time_cap` seconds."""
+    return load_paths(port, [path] * total, name, threads, time_cap)
 
 
 def run_target(port: int, path: str, name: str, args: argparse.Namespace) -> Result:
