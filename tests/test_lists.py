@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from html import unescape
 from urllib.parse import unquote
 
+import feedparser
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -627,3 +628,21 @@ def test_bad_parameters_are_400(client: FlaskClient, url: str) -> None:
 ])
 def test_edge_parameters_answer_200(client: FlaskClient, url: str) -> None:
     assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("path", [
+    "/wiki/Special:RecentChanges?feed=atom",
+    "/wiki/Azerbaijan%E2%80%93Kosovo_relations?action=history&feed=atom",
+])
+def test_feeds_parse_with_a_feed_parser(wiki, client: FlaskClient, path: str) -> None:  # type: ignore[no-untyped-def]
+    assert wiki.edit("Azerbaijan–Kosovo_relations".replace(" ", "_"),
+                     "Replaced for the feed.", summary="feed check").status_code == 303
+    response = client.get(path)
+    assert response.status_code == 200
+    feed = feedparser.parse(response.get_data())
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.version == "atom10"
+    assert feed.feed.title and feed.entries
+    newest = feed.entries[0]
+    assert newest.title and newest.link and newest.updated_parsed
+    assert "feed check" in newest.summary or "feed check" in newest.content[0].value
