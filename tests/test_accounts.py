@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
-from wikitest import CSRF_FIELD, WikiClient, make_app
+from wikitest import CSRF_FIELD, WikiClient, custom_app
 
 from wiki import pages
 from wiki.db import db
@@ -149,16 +149,6 @@ def contribution_titles(html: str) -> list[str]:
         return []
     return [unescape(t) for t in re.findall(
         r'</a>\)\s*<a href="[^"]+">([^<]+)</a>', block.group(1))]
-
-
-def custom_app(tmp_path: Path, database_url: str, **settings: object) -> Iterator[Flask]:
-    """An app with its own settings on this test's copy of the seeded database."""
-    instance = tmp_path / "custom"
-    instance.mkdir()
-    application = make_app(instance, WIKI_DATABASE_URL=database_url, **settings)
-    yield application
-    with application.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture

@@ -26,10 +26,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from wikitest import CSRF_FIELD, make_app
+from wikitest import CSRF_FIELD, custom_app
 
 from wiki import accounts, pages
-from wiki.db import db
 from wiki.markup import render
 from wiki.markup.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_PROTOCOLS, ALLOWED_TAGS
 from wiki.paths import PROJECT_ROOT
@@ -319,12 +318,7 @@ def test_the_template_tag_set_is_what_the_templates_use() -> None:
 @pytest.fixture
 def fuzz_app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
     """One app per test function, with an edit limit no example reaches."""
-    (tmp_path / "fuzz").mkdir()
-    application = make_app(tmp_path / "fuzz", WIKI_DATABASE_URL=database_url,
-                           WIKI_EDIT_RATE_LIMIT="1000000/minute")
-    yield application
-    with application.app_context():
-        db.engine.dispose()
+    yield from custom_app(tmp_path, database_url, WIKI_EDIT_RATE_LIMIT="1000000/minute")
 
 
 SEEDED_TITLES = ["Main_Page", "Kosovo", "Azerbaijan%E2%80%93Kosovo_relations", "No_such_page",

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
-from wikitest import CSRF_FIELD, WikiClient, create, make_app
+from wikitest import CSRF_FIELD, WikiClient, create, custom_app
 
 from wiki import accounts, pages
 from wiki.db import db
@@ -65,12 +65,7 @@ def textarea_contents(html: str) -> list[str]:
 @pytest.fixture
 def limited_app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
     """Three saves a minute per address and per account."""
-    (tmp_path / "custom").mkdir()
-    application = make_app(tmp_path / "custom", WIKI_DATABASE_URL=database_url,
-                           WIKI_EDIT_RATE_LIMIT="3/minute")
-    yield application
-    with application.app_context():
-        db.engine.dispose()
+    yield from custom_app(tmp_path, database_url, WIKI_EDIT_RATE_LIMIT="3/minute")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -111,3 +112,15 @@ def div_block(html: str, opening: str) -> str:
         if depth == 0:
             return html[position:match.start()]
     raise AssertionError(f"{opening} is never closed")
+
+
+def custom_app(tmp_path: Path, database_url: str, **settings: object) -> Iterator[Flask]:
+    """An app with its own settings on this test's copy of the seeded database."""
+    instance = tmp_path / "custom"
+    instance.mkdir()
+    application = make_app(instance, WIKI_DATABASE_URL=database_url, **settings)
+    yield application
+    with application.app_context():
+        from wiki.db import db
+
+        db.engine.dispose()
