@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from wikitest import WikiClient
 
-from wiki import pages
+from wiki import clock, pages
 from wiki.titles import parse_title
 
 ARTICLE_PATH = "/wiki/Azerbaijan%E2%80%93Kosovo_relations"
@@ -371,7 +371,7 @@ def test_history_of_a_missing_page_is_404(client: FlaskClient) -> None:
 def test_timestamps_strictly_increase_within_one_second(app: Flask, client: FlaskClient,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     frozen = datetime(2030, 1, 2, 3, 4, 5)
-    monkeypatch.setattr(pages, "utcnow", lambda: frozen)
+    monkeypatch.setattr(clock, "utcnow", lambda: frozen)
     editor = WikiClient(client)
     for n in range(4):
         assert editor.edit("Same_second", f"Edit number {n}.").status_code == 303

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from wiki import lists, moderation, pages
+from wiki import clock, lists, moderation, pages
 from wiki.errors import NotEditable
 from wiki.titles import MAIN, TALK, parse_title
 
@@ -208,8 +208,8 @@ def test_recent_changes_last_days(app: Flask, client: FlaskClient,
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     save(app, "Epsilon page", "text")
     assert "Epsilon page" in change_titles(html_of(client, "/wiki/Special:RecentChanges?days=1"))
-    later = pages.utcnow() + timedelta(days=10)
-    monkeypatch.setattr(lists, "utcnow", lambda: later)
+    later = clock.utcnow() + timedelta(days=10)
+    monkeypatch.setattr(clock, "utcnow", lambda: later)
     assert change_titles(html_of(client, "/wiki/Special:RecentChanges?days=7")) == []
     assert "Epsilon page" in change_titles(
         html_of(client, "/wiki/Special:RecentChanges?days=30"))

@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from wikitest import CSRF_FIELD, WikiClient, create
 
-from wiki import accounts, moderation, pages
+from wiki import accounts, clock, moderation, pages
 from wiki.db import db
 from wiki.models import Page, Protection, Revision
 from wiki.titles import parse_title
@@ -236,14 +236,14 @@ def test_protection_with_an_expiry_ends(app: Flask, anon: FlaskClient) -> None:
     create(app, "Temporary", TEXT)
     with app.app_context():
         moderation.protect(parse_title("Temporary"), "editor", "Cooling off",
-                           pages.utcnow() + timedelta(hours=1), pages.Author("Sysop", role="admin"))
+                           clock.utcnow() + timedelta(hours=1), pages.Author("Sysop", role="admin"))
     assert anon.get("/wiki/Temporary?action=edit").status_code == 403
     assert lock_icon(anon.get("/wiki/Temporary").get_data(as_text=True)) is not None
 
     with app.app_context():  # an hour and a minute later
         row = db.session.scalar(sa.select(Protection))
         assert row is not None
-        row.expires_at = pages.utcnow() - timedelta(minutes=1)
+        row.expires_at = clock.utcnow() - timedelta(minutes=1)
         db.session.commit()
 
     assert lock_icon(anon.get("/wiki/Temporary").get_data(as_text=True)) is None
@@ -261,7 +261,7 @@ def test_protection_expiry_from_the_form(app: Flask, admin: FlaskClient,
     with app.app_context():
         row = db.session.scalar(sa.select(Protection))
         assert row is not None and row.expires_at is not None
-        assert timedelta(hours=23) < row.expires_at - pages.utcnow() <= timedelta(days=1)
+        assert timedelta(hours=23) < row.expires_at - clock.utcnow() <= timedelta(days=1)
     assert "expires" in log_entries(anon, "?type=protect")[0]
 
 

@@ -12,7 +12,8 @@ from wiki.paths import INSTANCE, STATIC, TEMPLATES
 
 def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: str | None = None
                ) -> Flask:
-    """Build the app: config, database, migrations, CSRF, blueprints, error handlers, CLI."""
+    """Build the app: config, database, its extension registry (live data for templates, special
+    pages, missing-page offers, change listeners), CSRF, blueprints, error handlers, CLI."""
     app = Flask(
         __name__,
         instance_path=str(instance_path or INSTANCE),
@@ -20,11 +21,15 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
         template_folder=str(TEMPLATES),
         static_folder=str(STATIC),
     )
-    from wiki import cli, db, security, throttle, views
+    from wiki import cli, db, extensions, rendering, security, throttle, views
     from wiki.config import load_config
+    from wiki.relations import live as relations_live
 
     load_config(app, test_config)
     db.init_app(app)
+    registry = extensions.init_app(app)
+    relations_live.register(registry)
+    rendering.init_app(app)
     security.init_app(app)
     throttle.init_app(app)
     views.init_app(app)

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from wiki import actionlog, pages
+from wiki import actionlog, clock, pages
 from wiki.db import db, write_transaction
 from wiki.errors import BadParameter, WikiError
 from wiki.models import Page, Revision, User
@@ -93,7 +93,7 @@ def create_account(raw_name: str, password: str, confirm: str, *, role: str = "e
     try:
         with write_transaction():
             user = User(name=name, password_hash=generate_password_hash(password), role=role,
-                        created_at=pages.utcnow())
+                        created_at=clock.utcnow())
             db.session.add(user)
             db.session.flush()
             actionlog.record(action="newusers", actor=name, title=user_page(name))

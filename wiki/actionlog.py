@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from wiki import clock
 from wiki.db import db
 from wiki.models import LogEntry
 from wiki.titles import Title
@@ -21,10 +22,9 @@ ACTIONS = {
 
 def record(*, action: str, actor: str, title: Title, reason: str = "", details: str = "") -> None:
     """Add an entry (within the caller's transaction)."""
-    from wiki.pages import utcnow
 
     db.session.add(LogEntry(
-        timestamp=utcnow(), action=action, actor=actor, namespace=title.namespace,
+        timestamp=clock.utcnow(), action=action, actor=actor, namespace=title.namespace,
         title=title.text, reason=reason[:500], details=details[:2000],
     ))
 

@@ -1,4 +1,5 @@
-"""Command-line tasks (flask --app wiki ...): init migrates and seeds; seed alone; export.
+"""Command-line tasks (flask --app wiki ...): init migrates, checks the wiki templates and seeds;
+seed alone; accounts; caches; a synthetic corpus for benchmarks.
 
 Commands call the services only; the seeded pages are saved through pages.save_edit like any edit.
 """
@@ -13,7 +14,7 @@ from flask.cli import with_appcontext
 from flask_migrate import Migrate, upgrade
 
 from wiki import accounts, corpus, rendering, search, seed
-from wiki.db import db
+from wiki.db import db, write_transaction
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Search tables are made by hand in their migration; autogenerate must not propose dropping them.
@@ -26,6 +27,9 @@ def init_command() -> None:
     """Upgrade the schema to the latest migration and seed an empty wiki."""
     Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
     upgrade(directory=str(MIGRATIONS))
+    changed = rendering.refresh_templates()
+    if changed:
+        click.echo(f"Wiki templates changed since the last check: {', '.join(changed)}.")
     created = seed.seed_if_empty()
     if created:
         click.echo(f"Seeded {created} pages.")
@@ -65,10 +69,23 @@ def create_admin_command(name: str, password: str | None) -> None:
 @click.command("purge-cache")
 @with_appcontext
 def purge_cache_command() -> None:
-    """Forget every stored render (e.g. after changing wiki templates); pages re-render on view."""
-    purged = rendering.purge_all()
-    db.session.commit()
+    """Forget every stored render; pages re-render on their next view."""
+    with write_transaction():
+        purged = rendering.purge_all()
     click.echo(f"Purged {purged} cached renders.")
+
+
+@click.command("refresh-templates")
+@with_appcontext
+def refresh_templates_command() -> None:
+    """Re-render (on their next view) the pages that use a wiki template changed since the last
+    check; `init` does this too."""
+    changed = rendering.refresh_templates()
+    if changed:
+        click.echo(f"Changed templates: {', '.join(changed)}; the pages using them will "
+                   "re-render on their next view.")
+    else:
+        click.echo("No wiki template changed.")
 
 
 @click.command("generate-corpus")
@@ -105,5 +122,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(seed_command)
     app.cli.add_command(purge_cache_command)
+    app.cli.add_command(refresh_templates_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(generate_corpus_command)

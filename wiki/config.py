@@ -31,6 +31,9 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
      "How long an SQLite writer waits for the lock before failing."),
     ("WIKI_MAP_CACHE_DIR", None,
      "Where generated locator maps are kept; default instance/maps."),
+    ("WIKI_TEMPLATES_DIR", None,
+     "A folder of the operator's own wiki templates (<name>.html), looked up before the "
+     "built-in ones; default instance/wikitemplates."),
     ("WIKI_ANONYMOUS_EDITS", True,
      "Whether visitors who are not logged in may edit (their IP address is recorded)."),
     ("WIKI_EDIT_RATE_LIMIT", "30/minute;300/hour",
@@ -69,6 +72,8 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         app.config["WIKI_DATABASE_URL"] = "sqlite:///" + str(instance / "wiki.sqlite3")
     if not app.config["WIKI_MAP_CACHE_DIR"]:
         app.config["WIKI_MAP_CACHE_DIR"] = str(instance / "maps")
+    if not app.config["WIKI_TEMPLATES_DIR"]:
+        app.config["WIKI_TEMPLATES_DIR"] = str(instance / "wikitemplates")
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["WIKI_DATABASE_URL"]
     app.config["SECRET_KEY"] = app.config["WIKI_SECRET_KEY"] or _stored_secret_key(instance)
     app.config["MAX_CONTENT_LENGTH"] = app.config["WIKI_MAX_REQUEST_BYTES"]

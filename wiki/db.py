@@ -1,4 +1,10 @@
-"""The database handle: declarative Base, the Flask-SQLAlchemy object, SQLite connection pragmas."""
+"""The database handle: declarative Base, the Flask-SQLAlchemy object, and write transactions.
+
+Every write runs in write_transaction(), which holds the database's one write lock for its
+duration: SQLite's own (BEGIN IMMEDIATE, see db_sqlite) or, on PostgreSQL, a transaction-level
+advisory lock (see db_postgres). Writers therefore take turns on both engines, which is what lets
+a write check what it read (a render's inputs, a page's latest revision) without a race.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,8 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
+
+from wiki import db_postgres, db_sqlite
 
 
 class Base(DeclarativeBase):
@@ -28,63 +36,57 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 
-# Set while a write transaction opens, so SQLite starts it with BEGIN IMMEDIATE.
-_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar("immediate", default=False)
+# Set while a write transaction is open: nested calls join it, and SQLite begins it IMMEDIATE.
+_writing: contextvars.ContextVar[bool] = contextvars.ContextVar("writing", default=False)
+
+
+class WriteBusy(Exception):
+    """Another writer holds the lock and the caller chose not to wait for it."""
 
 
 def init_app(app: Flask) -> None:
-    """Bind the database to the app and tune SQLite connections when SQLite is the engine."""
+    """Bind the database to the app and tune the engine's connections."""
     url = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    if url.get_backend_name() == "sqlite":
-        # Each request thread gets its own connection; the busy timeout makes writers queue.
-        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault(
-            "connect_args", {"timeout": app.config["WIKI_SQLITE_BUSY_TIMEOUT_MS"] / 1000}
-        )
+    sqlite = url.get_backend_name() == "sqlite"
+    if sqlite:
+        db_sqlite.configure(app)
     db.init_app(app)
-    if url.get_backend_name() == "sqlite":
+    if sqlite:
         with app.app_context():
-            _install_sqlite_pragmas(db.engine, app.config["WIKI_SQLITE_BUSY_TIMEOUT_MS"])
-
-
-def _install_sqlite_pragmas(engine: sa.Engine, busy_timeout_ms: int) -> None:
-    """WAL, foreign keys and a busy timeout on every new SQLite connection."""
-
-    @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-        # pysqlite opens transactions lazily and never for BEGIN; take control so writes
-        # start with BEGIN IMMEDIATE and cannot deadlock on a lock upgrade.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-    @sa.event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _immediate.get() else "BEGIN")
+            db_sqlite.install(db.engine, app.config["WIKI_SQLITE_BUSY_TIMEOUT_MS"], _writing)
 
 
 @contextmanager
-def write_transaction() -> Iterator[None]:
+def write_transaction(*, wait: bool = True) -> Iterator[None]:
     """One transaction for one write: commits at the end, rolls back on any exception.
 
-    On SQLite it takes the write lock up front (BEGIN IMMEDIATE): a read transaction that later
-    writes can fail at once with "database is locked" whatever the busy timeout, this cannot.
+    It takes the write lock up front, waiting for it (up to SQLite's busy timeout), or with
+    wait=False raising WriteBusy at once when another writer has it: a read that would like to
+    store something it computed uses that, and serves its answer unstored rather than wait.
     Nested calls join the outer transaction, so several saves can commit (or fail) together.
     """
-    if _immediate.get():
+    if _writing.get():
         yield
         return
     db.session.commit()  # close any read transaction the request has open
-    token = _immediate.set(True)
+    token = _writing.set(True)
+    quick = None if wait else db_sqlite.quick_attempt()
     try:
         with db.session.begin():
+            try:
+                connection = db.session.connection()
+            except sa.exc.OperationalError as error:
+                if not wait and db_sqlite.is_busy(error):
+                    raise WriteBusy(str(error)) from error
+                raise
+            if connection.dialect.name == "postgresql" and \
+                    not db_postgres.take_write_lock(connection, wait=wait):
+                raise WriteBusy("another writer holds the write lock")
             yield
     finally:
-        _immediate.reset(token)
+        if quick is not None:
+            db_sqlite.end_quick_attempt(quick)
+        _writing.reset(token)
 
 
 def is_sqlite() -> bool:

@@ -18,27 +18,22 @@ from functools import cache
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, defer
 
+from wiki import clock
 from wiki.db import db
 from wiki.errors import BadParameter
+from wiki.existence import existing_titles, readable
 from wiki.models import CategoryLink, Link, Page, Revision
-from wiki.pages import utcnow
 from wiki.titles import (
     CATEGORY,
-    CATEGORY_TALK,
     MAIN,
     NAMESPACES,
     SPECIAL,
-    TALK,
-    USER,
-    USER_TALK,
     Title,
     parse_title,
 )
 
 # Namespaces a reader can list or filter by (Special: pages are generated, never stored).
 LISTED_NAMESPACES: tuple[int, ...] = tuple(sorted(n for n in NAMESPACES if n != SPECIAL))
-_SUBJECT_OF = {TALK: MAIN, USER_TALK: USER, CATEGORY_TALK: CATEGORY}
-_TALK_OF = {subject: talk for talk, subject in _SUBJECT_OF.items()}
 
 
 @dataclass(frozen=True)
@@ -137,11 +132,6 @@ def start_text(raw: str | None) -> str:
     return parse_title(":" + raw).text
 
 
-def _live(page: type[Page] = Page) -> sa.ColumnElement[bool]:
-    """The condition for a page that can be read: not deleted, with a revision."""
-    return sa.and_(page.is_deleted == sa.false(), page.latest_revision_id.is_not(None))
-
-
 def recent_changes(*, limit: int, offset: int = 0, hide_minor: bool = False,
                    namespace: int | None = None, days: int | None = None,
                    now: datetime | None = None) -> tuple[list[Change], bool]:
@@ -159,7 +149,7 @@ def recent_changes(*, limit: int, offset: int = 0, hide_minor: bool = False,
     if namespace is not None:
         query = query.where(Page.namespace == namespace)
     if days is not None:
-        query = query.where(Revision.timestamp >= (now or utcnow()) - timedelta(days=days))
+        query = query.where(Revision.timestamp >= (now or clock.utcnow()) - timedelta(days=days))
     rows = db.session.execute(
         query.order_by(Revision.timestamp.desc(), Revision.id.desc())
         .offset(offset).limit(limit + 1)
@@ -185,7 +175,7 @@ def all_pages(namespace: int = MAIN, start: str = "", limit: int = 200
     """Pages of a namespace in title order from `start`, and the title the next batch starts at."""
     rows = db.session.execute(
         sa.select(Page.title, Page.is_redirect)
-        .where(_live(), Page.namespace == namespace, Page.title >= start)
+        .where(readable(), Page.namespace == namespace, Page.title >= start)
         .order_by(Page.title).limit(limit + 1)
     ).all()
     listed = [Listed(Title(namespace, text), bool(redirect)) for text, redirect in rows[:limit]]
@@ -194,7 +184,7 @@ def all_pages(namespace: int = MAIN, start: str = "", limit: int = 200
 
 def random_page(namespace: int = MAIN, rng: random.Random | None = None) -> Title | None:
     """A random page of a namespace that is not a redirect, or None when there is none."""
-    condition = sa.and_(_live(), Page.namespace == namespace, Page.is_redirect == sa.false())
+    condition = sa.and_(readable(), Page.namespace == namespace, Page.is_redirect == sa.false())
     count = db.session.scalar(sa.select(sa.func.count(Page.id)).where(condition)) or 0
     if not count:
         return None
@@ -211,7 +201,7 @@ def _linking_pages(targets: list[Title]) -> sa.Select[tuple[int, str, int, str, 
     return (
         sa.select(Link.to_namespace, Link.to_title, Page.namespace, Page.title, Page.is_redirect)
         .join(Page, Page.id == Link.from_page_id)
-        .where(_live(), sa.or_(*pairs))
+        .where(readable(), sa.or_(*pairs))
         .order_by(Page.namespace, Page.title)
     )
 
@@ -238,9 +228,9 @@ def wanted_pages(limit: int = 100, offset: int = 0) -> tuple[list[Wanted], bool]
     wanting = sa.func.count(sa.distinct(Link.from_page_id)).label("wanting")
     rows = db.session.execute(
         sa.select(Link.to_namespace, Link.to_title, wanting)
-        .join(source, sa.and_(source.id == Link.from_page_id, _live(source)))
+        .join(source, sa.and_(source.id == Link.from_page_id, readable(source)))
         .outerjoin(target, sa.and_(
-            target.namespace == Link.to_namespace, target.title == Link.to_title, _live(target),
+            target.namespace == Link.to_namespace, target.title == Link.to_title, readable(target),
         ))
         .where(target.id.is_(None), Link.to_namespace != SPECIAL)
         .group_by(Link.to_namespace, Link.to_title)
@@ -257,7 +247,7 @@ def categories(start: str = "", limit: int = 200) -> tuple[list[Category], str |
     members = sa.func.count(CategoryLink.from_page_id).label("members")
     rows = db.session.execute(
         sa.select(CategoryLink.category, members)
-        .join(Page, sa.and_(Page.id == CategoryLink.from_page_id, _live()))
+        .join(Page, sa.and_(Page.id == CategoryLink.from_page_id, readable()))
         .where(CategoryLink.category >= start)
         .group_by(CategoryLink.category)
         .order_by(CategoryLink.category).limit(limit + 1)
@@ -275,30 +265,18 @@ def category_members(name: str, start: str = "", limit: int = 200
     rows = db.session.execute(
         sa.select(Page.namespace, Page.title, Page.is_redirect)
         .join(CategoryLink, CategoryLink.from_page_id == Page.id)
-        .where(CategoryLink.category == name, _live(), Page.title >= start)
+        .where(CategoryLink.category == name, readable(), Page.title >= start)
         .order_by(Page.title, Page.namespace).limit(limit + 1)
     ).all()
     listed = [Listed(Title(ns, text), bool(redirect)) for ns, text, redirect in rows[:limit]]
     return listed, rows[limit].title if len(rows) > limit else None
 
 
-def existing_titles(titles: Iterable[Title]) -> set[Title]:
-    """Which of these titles have a readable page, in one query."""
-    wanted = set(titles)
-    if not wanted:
-        return set()
-    pairs = [sa.and_(Page.namespace == t.namespace, Page.title == t.text) for t in wanted]
-    rows = db.session.execute(
-        sa.select(Page.namespace, Page.title).where(_live(), sa.or_(*pairs))
-    ).all()
-    return {Title(ns, text) for ns, text in rows}
-
-
 @cache
 def _pair_query() -> sa.Select:  # type: ignore[type-arg]
     """Built once (it runs on every page view, where building costs more than running)."""
     return sa.select(Page.namespace).where(
-        _live(), Page.title == sa.bindparam("title"),
+        readable(), Page.title == sa.bindparam("title"),
         Page.namespace.in_(sa.bindparam("namespaces", expanding=True)),
     )
 
@@ -309,12 +287,3 @@ def existing_pair(subject: Title, talk: Title) -> set[Title]:
         "title": subject.text, "namespaces": [subject.namespace, talk.namespace],
     }))
     return {t for t in (subject, talk) if t.namespace in found}
-
-
-def talk_pair(title: Title) -> tuple[Title, Title] | None:
-    """(subject page, talk page) for a title in a namespace that has talk pages, else None."""
-    if title.namespace in _SUBJECT_OF:
-        return Title(_SUBJECT_OF[title.namespace], title.text), title
-    if title.namespace in _TALK_OF:
-        return title, Title(_TALK_OF[title.namespace], title.text)
-    return None

@@ -1,5 +1,6 @@
-"""Typed models: pages, their immutable revisions, the links and template uses of each page's
-latest revision, the render cache kept per revision, accounts, protections and the action log."""
+"""Typed models: pages, their immutable revisions, the links and categories of each page's latest
+revision, the render cache kept per revision with what each render depended on, accounts,
+protections and the action log."""
 
 from __future__ import annotations
 
@@ -74,21 +75,6 @@ class Link(db.Model):
     to_title: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
 
 
-class TemplateUse(db.Model):
-    """A template called by a page's latest revision, so pages can be re-rendered when what the
-    template shows changes (e.g. the list of relations pages behind {{Relations of|X}})."""
-
-    __tablename__ = "template_uses"
-    __table_args__ = (sa.Index("ix_template_uses_key", "template", "argument"),)
-
-    from_page_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("pages.id", ondelete="CASCADE"), primary_key=True
-    )
-    template: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
-    # The first positional argument, when the template's output depends on it ("" otherwise).
-    argument: Mapped[str] = mapped_column(sa.String(255), primary_key=True, default="")
-
-
 class RenderedRevision(db.Model):
     """The render cache: a revision's sanitized HTML and table of contents."""
 
@@ -101,6 +87,29 @@ class RenderedRevision(db.Model):
     toc_json: Mapped[str] = mapped_column(sa.Text)  # [[level, anchor, text], ...]
     links_json: Mapped[str] = mapped_column(sa.Text)  # [[namespace, title], ...]
     rendered_at: Mapped[datetime] = mapped_column(sa.DateTime)
+
+
+class RenderDependency(db.Model):
+    """One topic a stored render consulted (a title's state, a template, a category's members,
+    live data); a write that changes the topic's answer drops the render. Rows go with their
+    render (ON DELETE CASCADE)."""
+
+    __tablename__ = "render_dependencies"
+    __table_args__ = (sa.Index("ix_render_dependencies_topic", "topic"),)
+
+    revision_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("rendered_revisions.revision_id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(sa.String(320), primary_key=True)
+
+
+class TemplateVersion(db.Model):
+    """The digest of each wiki template's source when renders were last checked against it."""
+
+    __tablename__ = "template_versions"
+
+    key: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    digest: Mapped[str] = mapped_column(sa.String(40))
 
 
 class User(db.Model):

@@ -8,9 +8,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from wiki import actionlog, pages, permissions, rendering
+from wiki import actionlog, clock, invalidation, pages, permissions, rendering
 from wiki.db import db, write_transaction
 from wiki.errors import BadParameter, WikiError
+from wiki.extensions import registry
 from wiki.merge import merge_texts
 from wiki.models import Protection, Revision
 from wiki.titles import Title
@@ -38,7 +39,7 @@ def protect(title: Title, level: str | None, reason: str, expires_at: datetime |
     permissions.require_admin(actor.role, "protect pages")
     if level is not None and level not in permissions.PROTECTION_LEVELS:
         raise BadParameter(f"Unknown protection level {level!r}.")
-    if expires_at is not None and expires_at <= pages.utcnow():
+    if expires_at is not None and expires_at <= clock.utcnow():
         raise BadParameter("The expiry must be in the future.")
     page = pages.get_page(title)
     with write_transaction():
@@ -52,7 +53,7 @@ def protect(title: Title, level: str | None, reason: str, expires_at: datetime |
             row = Protection(page_id=page.id)
             db.session.add(row)
         row.level, row.reason, row.expires_at = level, reason[:500], expires_at
-        row.protected_by, row.protected_at = actor.name, pages.utcnow()
+        row.protected_by, row.protected_at = actor.name, clock.utcnow()
         until = expires_at.strftime("%Y-%m-%d %H:%M UTC") if expires_at else "indefinite"
         actionlog.record(action="protect", actor=actor.name, title=title, reason=reason,
                          details=f"{permissions.PROTECTION_LEVELS[level]}, expires {until}")
@@ -63,10 +64,12 @@ def delete(title: Title, reason: str, actor: pages.Author) -> None:
     permissions.require_admin(actor.role, "delete pages")
     page = pages.get_page(title)
     with write_transaction():
+        before = invalidation.page_state(page)
         page.is_deleted = True
         actionlog.record(action="delete", actor=actor.name, title=title, reason=reason)
-        rendering.invalidate_for(title, rendering.hub_templates(title))
-        rendering.forget_page(page)
+        rendering.forget_links(page)
+        invalidation.publish([invalidation.PageChange(title, before, invalidation.MISSING)],
+                             registry())
 
 
 def undelete(title: Title, reason: str, actor: pages.Author) -> None:
@@ -75,13 +78,18 @@ def undelete(title: Title, reason: str, actor: pages.Author) -> None:
     page = pages.find_page(title)
     if page is None or not page.is_deleted:
         raise BadParameter(f'"{title.full}" is not a deleted page.')
+    latest = pages.latest_revision(page)
+    rendered = rendering.render_text(latest.text, title).rendered
     with write_transaction():
         page.is_deleted = False
         actionlog.record(action="undelete", actor=actor.name, title=title, reason=reason)
-        latest = pages.latest_revision(page)
-        rendered = rendering.render_text(latest.text)
-        rendering.record_dependencies(page, rendered)
-        rendering.invalidate_for(title, rendering.hub_templates(title))
+        rendering.record_links(page, rendered)
+        after = invalidation.PageState(
+            exists=True, is_redirect=page.is_redirect,
+            categories=frozenset(rendered.categories), links=frozenset(rendered.links),
+        )
+        invalidation.publish([invalidation.PageChange(title, invalidation.MISSING, after)],
+                             registry())
 
 
 def rollback(title: Title, from_author: str, actor: pages.Author) -> pages.SaveResult:

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from flask import current_app
 
+from wiki import clock
 from wiki.db import db
 from wiki.errors import Forbidden
 from wiki.models import Page, Protection
@@ -43,7 +44,7 @@ def active_protection(page: Page | None, now: datetime | None = None,
     row = row if row is not None else db.session.get(Protection, page.id)  # type: ignore[union-attr]
     if row is None:
         return None
-    now = now or datetime.utcnow()
+    now = now or clock.utcnow()
     if row.expires_at is not None and row.expires_at <= now:
         return None
     return ActiveProtection(row.level, row.reason, row.protected_by, row.expires_at)

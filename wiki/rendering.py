@@ -1,30 +1,46 @@
-"""The render cache: each revision's HTML is rendered at save time and stored; a view reads it.
+"""The render cache: each revision's HTML, stored with the topics it depended on.
 
-What a rendering depended on is kept in the links and template_uses tables, so when a page is
-created or deleted the pages that link to it (or show it through a template) lose their cached
-HTML and are rendered again, once, on their next view.
+render_text() renders against the current wiki through a RecordingLookups. The one writer stores
+the render of each new revision with it (store_render). When a write drops a render (see
+wiki.invalidation), the next view renders the revision again and stores the result through
+store_if_current(): a quick attempt at the write lock that checks the render's answers still
+hold. If the lock is busy, or the answers changed meanwhile, the view serves its render
+unstored; a read never fails or waits long because someone is writing.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
 
 import sqlalchemy as sa
+from flask import Flask, current_app
 from markupsafe import Markup
-from sqlalchemy.exc import IntegrityError
 
-from wiki.db import db
-from wiki.markup import Lookups, Rendered, render
+from wiki import clock
+from wiki.db import WriteBusy, db, write_transaction
+from wiki.extensions import registry
+from wiki.invalidation import category_topic, invalidate, template_topic
+from wiki.lookups import RecordingLookups
+from wiki.markup import Rendered, render
 from wiki.markup.toc import TocEntry
-from wiki.models import CategoryLink, Link, Page, RenderedRevision, Revision, TemplateUse
-from wiki.titles import Title
+from wiki.markup.wikitemplates import TEMPLATE_DIR, TemplateLibrary
+from wiki.models import (
+    CategoryLink,
+    Link,
+    Page,
+    RenderDependency,
+    RenderedRevision,
+    Revision,
+    TemplateVersion,
+)
+from wiki.titles import CATEGORY, Title
 
-# Template keys whose output lists pages by title; creating or deleting a page re-renders them.
-_live_functions: dict[str, Callable[..., Any]] = {}
+TEMPLATES_KEY = "wiki.templates"
+STORE_ATTEMPTS = 3
+STORE_RETRY_SECONDS = 0.02
 
 
 @dataclass(frozen=True)
@@ -51,36 +67,34 @@ class CachedRender:
         return Rendered(self.html, self.toc, (), (), ()).body
 
 
-def register_live_function(name: str, function: Callable[..., Any]) -> None:
-    """Offer a function to wiki templates as live.<name> (e.g. the relations pages of a country)."""
-    _live_functions[name] = function
+@dataclass(frozen=True)
+class FreshRender:
+    """A render just made, the topics it depends on, and the answers it was given."""
+
+    rendered: Rendered
+    topics: frozenset[str]
+    recorder: RecordingLookups
+
+    def cached(self) -> CachedRender:
+        """The render as a view shows it."""
+        return CachedRender(self.rendered.html, self.rendered.toc, self.rendered.categories)
 
 
-def page_exists(title: Title) -> bool:
-    """True when a page with this title exists."""
-    return db.session.scalar(
-        sa.select(Page.id).where(
-            Page.namespace == title.namespace, Page.title == title.text,
-            Page.is_deleted.is_(False),
-        )
-    ) is not None
+def template_library() -> TemplateLibrary:
+    """The current app's wiki templates."""
+    library: TemplateLibrary = current_app.extensions[TEMPLATES_KEY]
+    return library
 
 
-def database_lookups() -> Lookups:
-    """Lookups answered from the database, memoized for one rendering."""
-    known: dict[Title, bool] = {}
-
-    def exists(title: Title) -> bool:
-        if title not in known:
-            known[title] = page_exists(title)
-        return known[title]
-
-    return Lookups(exists=exists, live=dict(_live_functions))
-
-
-def render_text(text: str) -> Rendered:
-    """Render text against the current state of the wiki."""
-    return render(text, database_lookups())
+def render_text(text: str, title: Title | None = None) -> FreshRender:
+    """Render text (of the page `title`, if it is one) against the current state of the wiki."""
+    recorder = RecordingLookups(registry().live_data, template_library())
+    rendered = render(text, recorder.lookups())
+    topics = set(recorder.topics)
+    topics.update(template_topic(key) for key, _argument in rendered.templates)
+    if title is not None and title.namespace == CATEGORY:
+        topics.add(category_topic(title.text))  # its view lists the category's members
+    return FreshRender(rendered, frozenset(topics), recorder)
 
 
 def _to_cached(row: RenderedRevision) -> CachedRender:
@@ -90,9 +104,10 @@ def _to_cached(row: RenderedRevision) -> CachedRender:
     return CachedRender(Markup(row.html), toc, categories)
 
 
-def store_render(revision_id: int, rendered: Rendered) -> RenderedRevision:
-    """Add a revision's render to the session (the caller's transaction commits it)."""
-    row = RenderedRevision(
+def store_render(revision_id: int, fresh: FreshRender) -> None:
+    """Add a revision's render and its topics to the caller's write transaction."""
+    rendered = fresh.rendered
+    db.session.add(RenderedRevision(
         revision_id=revision_id,
         html=str(rendered.html),
         toc_json=json.dumps([[e.level, e.anchor, e.text, e.number] for e in rendered.toc]),
@@ -100,96 +115,89 @@ def store_render(revision_id: int, rendered: Rendered) -> RenderedRevision:
             "links": [[t.namespace, t.text] for t in rendered.links],
             "categories": list(rendered.categories),
         }),
-        rendered_at=datetime.now(UTC).replace(tzinfo=None),
-    )
-    db.session.add(row)
-    return row
+        rendered_at=clock.precise_utcnow(),
+    ))
+    db.session.flush()
+    if fresh.topics:
+        db.session.execute(sa.insert(RenderDependency), [
+            {"revision_id": revision_id, "topic": topic} for topic in sorted(fresh.topics)
+        ])
 
 
-def cached_render(revision: Revision, row: RenderedRevision | None = None) -> CachedRender:
-    """The revision's stored render (pass the row if already fetched); rendered and stored now
-    if it was invalidated."""
+def store_if_current(revision_id: int, fresh: FreshRender) -> bool:
+    """Store a render made during a read, if its answers still hold and the write lock is free
+    within a few short tries; True when the revision has a stored render afterwards."""
+    for attempt in range(STORE_ATTEMPTS):
+        try:
+            with write_transaction(wait=False):
+                if db.session.scalar(sa.select(RenderedRevision.revision_id).where(
+                        RenderedRevision.revision_id == revision_id)) is not None:
+                    return True  # someone else stored it meanwhile
+                if not fresh.recorder.still_current():
+                    return False
+                store_render(revision_id, fresh)
+            return True
+        except WriteBusy:
+            time.sleep(STORE_RETRY_SECONDS * (attempt + 1))
+    return False
+
+
+def cached_render(revision: Revision, row: RenderedRevision | None = None,
+                  title: Title | None = None) -> CachedRender:
+    """The revision's stored render (pass the row if already fetched); rendered now, and stored
+    when that can be done without waiting, if it was dropped."""
     row = row if row is not None else db.session.get(RenderedRevision, revision.id)
     if row is not None:
         return _to_cached(row)
-    rendered = render_text(revision.text)
-    try:
-        with db.session.begin_nested():
-            row = store_render(revision.id, rendered)
-        db.session.commit()
-    except IntegrityError:  # another request stored the same render first
-        db.session.rollback()
-        row = db.session.get(RenderedRevision, revision.id)
-        if row is None:
-            raise
-    return _to_cached(row)
+    fresh = render_text(revision.text, title)
+    store_if_current(revision.id, fresh)
+    return fresh.cached()
 
 
-def record_dependencies(page: Page, rendered: Rendered) -> None:
-    """Replace the page's rows in the links, categories and template uses with this render's.
-
-    When the relations titles the page links to change, hubs that list wanted relations pages
-    are re-rendered too.
-    """
-    old_relations_links = set(db.session.scalars(
-        sa.select(Link.to_title).where(Link.from_page_id == page.id,
-                                       Link.to_title.like("%relations"))
-    ))
-    new_relations_links = {t.text for t in rendered.links if t.text.endswith("relations")}
-    if old_relations_links != new_relations_links:
-        invalidate_for(None, (("relations_of", None),))
-    db.session.execute(sa.delete(Link).where(Link.from_page_id == page.id))
-    db.session.execute(sa.delete(TemplateUse).where(TemplateUse.from_page_id == page.id))
-    db.session.execute(sa.delete(CategoryLink).where(CategoryLink.from_page_id == page.id))
+def record_links(page: Page, rendered: Rendered) -> None:
+    """Replace the page's rows in the links and categories tables with this render's."""
+    forget_links(page)
     for title in rendered.links:
         db.session.add(
             Link(from_page_id=page.id, to_namespace=title.namespace, to_title=title.text)
         )
     for category in rendered.categories:
         db.session.add(CategoryLink(from_page_id=page.id, category=category[:255]))
-    for key, argument in rendered.templates:
-        db.session.add(TemplateUse(from_page_id=page.id, template=key, argument=argument[:255]))
 
 
-def invalidate_for(title: Title | None,
-                   template_keys: tuple[tuple[str, str | None], ...] = ()) -> None:
-    """Drop cached renders of pages that link to `title` (if given) or use one of the given
-    templates (with a given first argument, or any when None)."""
-    page_ids = []
-    if title is not None:
-        page_ids.append(sa.select(Link.from_page_id).where(
-            Link.to_namespace == title.namespace, Link.to_title == title.text
-        ))
-    for key, argument in template_keys:
-        query = sa.select(TemplateUse.from_page_id).where(TemplateUse.template == key)
-        if argument is not None:
-            query = query.where(TemplateUse.argument == argument)
-        page_ids.append(query)
-    if not page_ids:
-        return
-    affected = sa.union(*page_ids) if len(page_ids) > 1 else page_ids[0]
-    revisions = sa.select(Revision.id).where(Revision.page_id.in_(affected))
-    db.session.execute(
-        sa.delete(RenderedRevision).where(RenderedRevision.revision_id.in_(revisions))
-    )
+def forget_links(page: Page) -> None:
+    """Drop a page's links and categories (a deleted page links nowhere)."""
+    db.session.execute(sa.delete(Link).where(Link.from_page_id == page.id))
+    db.session.execute(sa.delete(CategoryLink).where(CategoryLink.from_page_id == page.id))
 
 
 def purge_all() -> int:
-    """Drop every cached render; returns how many there were."""
+    """Drop every stored render (in the caller's write transaction); returns how many."""
     count = db.session.scalar(sa.select(sa.func.count()).select_from(RenderedRevision)) or 0
     db.session.execute(sa.delete(RenderedRevision))
     return count
 
 
-def hub_templates(title: Title) -> tuple[tuple[str, str | None], ...]:
-    """Templates whose output lists pages like this one, to re-render when it comes or goes."""
-    if title.namespace == 0 and title.text.endswith(" relations"):
-        return (("relations_of", None), ("relations_pages", None))
-    return ()
+def refresh_templates() -> list[str]:
+    """Compare each wiki template's source with the digest renders were made with, drop the
+    renders that used a changed, added or removed template, and remember the new digests;
+    returns the keys that changed."""
+    current = template_library().digests()
+    with write_transaction():
+        stored = {key: digest for key, digest in db.session.execute(
+            sa.select(TemplateVersion.key, TemplateVersion.digest))}
+        changed = sorted(key for key in current.keys() | stored.keys()
+                         if current.get(key) != stored.get(key))
+        if not changed:
+            return []
+        invalidate(template_topic(key) for key in changed)
+        db.session.execute(sa.delete(TemplateVersion).where(TemplateVersion.key.in_(changed)))
+        db.session.add_all(TemplateVersion(key=key, digest=current[key])
+                           for key in changed if key in current)
+    return changed
 
 
-def forget_page(page: Page) -> None:
-    """Drop a (deleted) page's links, categories and template uses, so lists leave it out."""
-    db.session.execute(sa.delete(Link).where(Link.from_page_id == page.id))
-    db.session.execute(sa.delete(TemplateUse).where(TemplateUse.from_page_id == page.id))
-    db.session.execute(sa.delete(CategoryLink).where(CategoryLink.from_page_id == page.id))
+def init_app(app: Flask) -> None:
+    """Give the app its wiki templates: the operator's folder first, then the built-in ones."""
+    own = Path(app.config["WIKI_TEMPLATES_DIR"])
+    app.extensions[TEMPLATES_KEY] = TemplateLibrary([own, TEMPLATE_DIR])

@@ -123,12 +123,24 @@ def try_parse_title(raw: str, default_namespace: int = MAIN) -> Title | None:
         return None
 
 
+# Each namespace that has talk pages, and its talk namespace: the one mapping between the two.
+TALK_NAMESPACE_OF = {MAIN: TALK, USER: USER_TALK, CATEGORY: CATEGORY_TALK}
+SUBJECT_NAMESPACE_OF = {talk: subject for subject, talk in TALK_NAMESPACE_OF.items()}
+
+
 def talk_title(title: Title) -> Title | None:
     """The talk page of a subject page (Talk:X for X), or None for talk and special pages."""
-    talk_of = {MAIN: TALK, USER: USER_TALK, CATEGORY: CATEGORY_TALK}
-    if title.namespace not in talk_of:
+    if title.namespace not in TALK_NAMESPACE_OF:
         return None
-    return Title(talk_of[title.namespace], title.text)
+    return Title(TALK_NAMESPACE_OF[title.namespace], title.text)
+
+
+def subject_and_talk(title: Title) -> tuple[Title, Title] | None:
+    """(subject page, talk page) for a title in a namespace that has talk pages, else None."""
+    if title.namespace in SUBJECT_NAMESPACE_OF:
+        return Title(SUBJECT_NAMESPACE_OF[title.namespace], title.text), title
+    talk = talk_title(title)
+    return (title, talk) if talk is not None else None
 
 
 def page_url(title: Title | str, **query: Any) -> str:

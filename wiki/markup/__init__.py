@@ -8,9 +8,9 @@ depended on (links, templates) comes back in Rendered so the caller can invalida
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 import mistune
@@ -24,7 +24,7 @@ from wiki.markup.see_also import see_also
 from wiki.markup.templates import PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN, TemplateCall, templates
 from wiki.markup.toc import REFERENCES, TocEntry, build_toc, toc
 from wiki.markup.wikilinks import wikilinks
-from wiki.markup.wikitemplates import link_maker, render_call
+from wiki.markup.wikitemplates import TemplateLibrary, builtin_library, link_maker, render_call
 from wiki.titles import Title
 
 TOC_MIN_HEADINGS = 4
@@ -41,10 +41,12 @@ def _nothing_exists(_title: Title) -> bool:
 
 @dataclass(frozen=True)
 class Lookups:
-    """What a rendering may know about the rest of the wiki, supplied by the caller."""
+    """What a rendering may know about the rest of the wiki, supplied by the caller: which pages
+    exist, the live data templates may show, and the wiki templates themselves."""
 
     exists: Callable[[Title], bool] = _nothing_exists
-    live: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    live: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    templates: TemplateLibrary = field(default_factory=builtin_library)
 
 
 @dataclass(frozen=True)
@@ -75,14 +77,26 @@ class Rendered:
         return self.html[match.start():] if match else Markup("")
 
 
-@cache
-def markdown() -> mistune.Markdown:
-    """The one Markdown instance: CommonMark plus tables, footnotes, strikethrough, autolinks and
-    the wiki's syntaxes. Plugins are stateless; per-document data lives in state.env."""
+# mistune's parsers compile and cache patterns lazily while parsing, so an instance is not shared
+# between threads: each thread builds its own on first use.
+_per_thread = threading.local()
+
+
+def build_markdown() -> mistune.Markdown:
+    """A Markdown parser: CommonMark plus tables, footnotes, strikethrough, autolinks and the
+    wiki's syntaxes. Plugins are stateless; per-document data lives in state.env."""
     renderer = extras.WikiRenderer(escape=False)
     plugins = [import_plugin(name) for name in ("table", "footnotes", "strikethrough", "url")]
     plugins += [wikilinks, templates, see_also, toc, extras.wiki_html]
     return mistune.Markdown(renderer=renderer, plugins=plugins)
+
+
+def markdown() -> mistune.Markdown:
+    """This thread's Markdown parser."""
+    parser: mistune.Markdown | None = getattr(_per_thread, "markdown", None)
+    if parser is None:
+        parser = _per_thread.markdown = build_markdown()
+    return parser
 
 
 def _render_document(
@@ -118,7 +132,9 @@ def _render_document(
     outputs: list[Markup] = []
     for call in calls:
         uses[(call.key, call.positional[0].strip() if call.positional else "")] = None
-        outputs.append(render_call(call, fragment, make_link, lookups.live, depth))
+        outputs.append(
+            render_call(call, fragment, make_link, lookups.live, depth, lookups.templates)
+        )
 
     def substitute(match: re.Match[str]) -> str:
         if match.group(1) is not None:

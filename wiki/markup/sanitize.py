@@ -6,7 +6,7 @@ HTML the rest of the wiki marks safe.
 
 from __future__ import annotations
 
-from functools import cache
+import threading
 
 import bleach
 from markupsafe import Markup
@@ -42,17 +42,24 @@ ALLOWED_ATTRIBUTES: dict[str, list[str]] = {
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 
-@cache
+# bleach documents that a Cleaner is not thread-safe (its html5lib parser keeps the document
+# being parsed), so each thread builds its own and reuses it for every later call.
+_per_thread = threading.local()
+
+
 def _cleaner() -> bleach.Cleaner:
-    """Build the cleaner once; bleach.Cleaner is safe to reuse across calls in one thread
-    and holds no per-document state."""
-    return bleach.Cleaner(
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        protocols=ALLOWED_PROTOCOLS,
-        strip=False,  # a disallowed tag is shown as text, so the reader sees what was typed
-        strip_comments=True,
-    )
+    """This thread's cleaner, built on its first use."""
+    cleaner: bleach.Cleaner | None = getattr(_per_thread, "cleaner", None)
+    if cleaner is None:
+        cleaner = bleach.Cleaner(
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            protocols=ALLOWED_PROTOCOLS,
+            strip=False,  # a disallowed tag is shown as text, so the reader sees what was typed
+            strip_comments=True,
+        )
+        _per_thread.cleaner = cleaner
+    return cleaner
 
 
 def sanitize_html(html: str) -> Markup:

@@ -9,11 +9,13 @@ or a failing one renders a visible notice; it never breaks the page.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -71,37 +73,71 @@ class ArgumentLinks(Sequence):  # type: ignore[type-arg]
         return self._made[index]
 
 
+class TemplateLibrary:
+    """The wiki templates one app renders: <name>.html looked up in each folder in turn (an
+    operator's own folder can add templates or replace built-in ones), each with a digest of its
+    source so that stored renders can be dropped when a template they used changes.
+
+    Safe to share between threads: after construction nothing here changes except Jinja's own
+    template cache, which Jinja guards with a lock (Flask shares one environment the same way).
+    """
+
+    def __init__(self, folders: Sequence[Path]) -> None:
+        self.folders = tuple(Path(folder) for folder in folders)
+        self.environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(folder) for folder in self.folders]),
+            autoescape=True,
+            undefined=jinja2.ChainableUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.environment.globals["page_url"] = page_url
+
+    def path(self, key: str) -> Path | None:
+        """The file that defines template `key`, or None when there is none (or the key is not a
+        plain name)."""
+        if not _SAFE_KEY.match(key):
+            return None
+        for folder in self.folders:
+            candidate = folder / f"{key}.html"
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def exists(self, key: str) -> bool:
+        """True when a template file defines `key`."""
+        return self.path(key) is not None
+
+    def digests(self) -> dict[str, str]:
+        """Every template's key and the SHA-1 of its source (the first folder's wins)."""
+        found: dict[str, str] = {}
+        for folder in self.folders:
+            for path in sorted(folder.glob("*.html")) if folder.is_dir() else ():
+                key = path.stem
+                if _SAFE_KEY.match(key) and key not in found:
+                    found[key] = hashlib.sha1(path.read_bytes()).hexdigest()
+        return found
+
+
 @cache
-def jinja_environment() -> jinja2.Environment:
-    """The environment wiki templates render in: autoescaped, missing parameters are blank."""
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
-        autoescape=True,
-        undefined=jinja2.ChainableUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.globals["page_url"] = page_url
-    return environment
-
-
-def template_exists(key: str) -> bool:
-    """True when templates/wikitemplates/<key>.html exists and the key is a plain name."""
-    return bool(_SAFE_KEY.match(key)) and (TEMPLATE_DIR / f"{key}.html").is_file()
+def builtin_library() -> TemplateLibrary:
+    """The templates that ship with the wiki, for renders that name no library (pure tests)."""
+    return TemplateLibrary([TEMPLATE_DIR])
 
 
 def render_call(
     call: TemplateCall,
     render_fragment: Callable[[str], Markup],
     make_link: Callable[[str, str | None], LinkTarget | None],
-    live: dict[str, Callable[..., Any]],
+    live: Mapping[str, Callable[..., Any]],
     depth: int,
+    library: TemplateLibrary,
 ) -> Markup:
     """Render one call to trusted markup (or to a notice naming the problem)."""
-    env = jinja_environment()
+    env = library.environment
     if depth > MAX_DEPTH:
         return _notice(env, "too_deep", call)
-    if not template_exists(call.key):
+    if not library.exists(call.key):
         return _notice(env, "unknown", call)
     raw: dict[str, str] = {str(i + 1): value for i, value in enumerate(call.positional)}
     raw.update(call.named)

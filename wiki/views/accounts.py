@@ -3,6 +3,8 @@ Special:Contributions/<name or IP> and Special:Log; and who the current user is.
 
 from __future__ import annotations
 
+import sys
+
 from flask import Flask, current_app, flash, g, redirect, render_template, request, session
 from werkzeug.wrappers import Response
 
@@ -37,7 +39,7 @@ def _log_in(user: User) -> None:
     session.permanent = True
 
 
-@special.register("CreateAccount", "Create an account")
+@special.special_page("CreateAccount", "Create an account")
 def create_account(_subpage: str):  # type: ignore[no-untyped-def]
     """Sign-up form; on success the new account is logged in."""
     values = {"name": request.form.get("name", "")[:100] if request.method == "POST" else ""}
@@ -56,7 +58,7 @@ def create_account(_subpage: str):  # type: ignore[no-untyped-def]
     return redirect(_safe_next(request.args.get("returnto")), code=303)
 
 
-@special.register("UserLogin", "Log in")
+@special.special_page("UserLogin", "Log in")
 def login(_subpage: str):  # type: ignore[no-untyped-def]
     """Log-in form; failures are throttled per account and per address."""
     returnto = request.values.get("returnto", "")[:500]
@@ -75,7 +77,7 @@ def login(_subpage: str):  # type: ignore[no-untyped-def]
     return redirect(_safe_next(returnto), code=303)
 
 
-@special.register("UserLogout", "Log out")
+@special.special_page("UserLogout", "Log out")
 def logout(_subpage: str):  # type: ignore[no-untyped-def]
     """A button (GET) that logs out when pressed (POST, with the CSRF token)."""
     if request.method != "POST":
@@ -85,7 +87,7 @@ def logout(_subpage: str):  # type: ignore[no-untyped-def]
     return redirect(page_url("Main Page"), code=303)
 
 
-@special.register("Contributions", "The edits of one account or IP address")
+@special.special_page("Contributions", "The edits of one account or IP address")
 def contributions(subpage: str):  # type: ignore[no-untyped-def]
     """Special:Contributions/<name or IP>: that author's revisions, newest first."""
     target = (subpage or request.args.get("target", "")).replace("_", " ").strip()[:255]
@@ -102,7 +104,7 @@ def contributions(subpage: str):  # type: ignore[no-untyped-def]
                            more=more, limit=limit, offset=offset)
 
 
-@special.register("Log", "Protections, deletions, rollbacks and new accounts")
+@special.special_page("Log", "Protections, deletions, rollbacks and new accounts")
 def action_log(subpage: str):  # type: ignore[no-untyped-def]
     """Special:Log (?type=, ?page=, ?user=), newest first."""
     kind = request.args.get("type", subpage or "")[:32]
@@ -134,6 +136,7 @@ def add_user_to_response(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Load the user on every request."""
+    """Load the user on every request; register the account pages."""
+    special.register_declared(app, sys.modules[__name__])
     app.before_request(load_user)
     app.after_request(add_user_to_response)

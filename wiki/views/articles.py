@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, make_response, redirect, render_template, request
 
-from wiki import actionlog, pages, permissions, rendering, throttle
+from wiki import actionlog, clock, pages, permissions, rendering, throttle
 from wiki.diff import diff_texts
 from wiki.errors import BadParameter, PageNotFound
 from wiki.models import Page, Revision
@@ -84,7 +84,7 @@ def dispatch(raw_title: str):  # type: ignore[no-untyped-def]
 
 def show_page(title: Title):  # type: ignore[no-untyped-def]
     """The current revision of a page (from the page cache when still valid)."""
-    return page_cache.serve(title, pages.utcnow(), lambda: make_response(build_page(title)))
+    return page_cache.serve(title, clock.utcnow(), lambda: make_response(build_page(title)))
 
 
 def build_page(title: Title):  # type: ignore[no-untyped-def]
@@ -103,7 +103,7 @@ def build_page(title: Title):  # type: ignore[no-untyped-def]
         if current.protection is not None else None
     return render_template(
         "articles/view.html", title=title, page=page, revision=revision,
-        rendered=rendering.cached_render(revision, current.render),
+        rendered=rendering.cached_render(revision, current.render, title),
         redirected_from=redirected_from, is_current=True, protection=protection,
         category=lists.category_listing(title), redirect_to=target,
         redirect_loop=target is not None and redirected_from is not None
@@ -123,7 +123,7 @@ def show_old_revision(title: Title):  # type: ignore[no-untyped-def]
     revision = pages.get_revision(revision_id, page)
     return render_template(
         "articles/view.html", title=title, page=page, revision=revision,
-        rendered=rendering.cached_render(revision),
+        rendered=rendering.cached_render(revision, title=title),
         is_current=revision.id == page.latest_revision_id,
         older=pages.previous_revision(revision), newer=pages.next_revision(revision),
         redirected_from=None,
@@ -205,7 +205,7 @@ def show_diff(title: Title):  # type: ignore[no-untyped-def]
         older=older, newer=newer, rows=diff_texts(older.text, newer.text),
         older_delta=_delta(older), newer_delta=_delta(newer),
         before_older=pages.previous_revision(older), after_newer=pages.next_revision(newer),
-        rendered=rendering.cached_render(newer),
+        rendered=rendering.cached_render(newer, title=Title(page.namespace, page.title)),
     )
 
 

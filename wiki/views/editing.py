@@ -93,7 +93,8 @@ def submit(title: Title):  # type: ignore[no-untyped-def]
             return _form_template(title, **form, status=413,
                                   error=f"The text is longer than {limit:,} bytes.")
         if "preview" in request.form:
-            return _form_template(title, **form, preview=rendering.render_text(text))
+            preview = rendering.render_text(text, title).rendered
+            return _form_template(title, **form, preview=preview)
         rows = diff_texts(current.text if current else "", pages.normalize_text(text))
         return _form_template(title, **form, changes=rows, current=current)
 

@@ -13,7 +13,7 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 from flask import Response, current_app, render_template, request
 
-from wiki import lists, pages
+from wiki import clock, lists, pages
 from wiki.diff import diff_texts
 from wiki.errors import BadParameter
 from wiki.models import Page
@@ -66,7 +66,7 @@ def _feed(feed_title: str, subtitle: str, html_path: str, changes: list[lists.Ch
                    type="application/atom+xml")
     generator.link(href=_absolute(html_path), rel="alternate", type="text/html")
     generator.language("en")
-    newest = max((c.revision.timestamp for c in changes), default=pages.utcnow())
+    newest = max((c.revision.timestamp for c in changes), default=clock.utcnow())
     generator.updated(_aware(newest))
     for change in changes:
         revision = change.revision

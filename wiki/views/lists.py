@@ -7,6 +7,7 @@ wiki.lists, and renders a template or, for ?feed=atom, a feed.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,8 @@ from flask import Flask, g, redirect, render_template, request
 
 from wiki import lists
 from wiki.errors import BadParameter
-from wiki.titles import CATEGORY, MAIN, NAMESPACES, Title, parse_title
+from wiki.existence import existing_titles
+from wiki.titles import CATEGORY, MAIN, NAMESPACES, Title, parse_title, subject_and_talk
 from wiki.views import feeds, special
 from wiki.views.helpers import int_arg, page_url
 
@@ -54,7 +56,7 @@ def _namespace_choices() -> list[tuple[int, str]]:
     return [(n, NAMESPACES[n] or "(Main)") for n in lists.LISTED_NAMESPACES]
 
 
-@special.register("RecentChanges", "The latest edits across the wiki", sidebar="Recent changes",
+@special.special_page("RecentChanges", "The latest edits across the wiki", sidebar="Recent changes",
                   order=10)
 def recent_changes(_subpage: str):  # type: ignore[no-untyped-def]
     """Newest edits first, with filters for minor edits, namespace and age; or their feed."""
@@ -76,7 +78,7 @@ def recent_changes(_subpage: str):  # type: ignore[no-untyped-def]
     )
 
 
-@special.register("Random", "A random article", sidebar="Random page", order=20)
+@special.special_page("Random", "A random article", sidebar="Random page", order=20)
 def random_page(subpage: str):  # type: ignore[no-untyped-def]
     """Redirect to a random non-redirect page (of the namespace named after a slash)."""
     namespace = lists.parse_namespace(subpage or None, default=MAIN)
@@ -87,7 +89,7 @@ def random_page(subpage: str):  # type: ignore[no-untyped-def]
     return response
 
 
-@special.register("AllPages", "Every page of a namespace in alphabetical order",
+@special.special_page("AllPages", "Every page of a namespace in alphabetical order",
                   sidebar="All pages", order=30)
 def all_pages(subpage: str):  # type: ignore[no-untyped-def]
     """Pages of a namespace from ?from= (or Special:AllPages/<from>), in title order."""
@@ -102,7 +104,7 @@ def all_pages(subpage: str):  # type: ignore[no-untyped-def]
     )
 
 
-@special.register("WhatLinksHere", "The pages that link to a page, and its redirects")
+@special.special_page("WhatLinksHere", "The pages that link to a page, and its redirects")
 def what_links_here(subpage: str):  # type: ignore[no-untyped-def]
     """Backlinks of Special:WhatLinksHere/<Title> (or ?target=); a form without a title."""
     raw = subpage or request.args.get("target", "")
@@ -114,11 +116,11 @@ def what_links_here(subpage: str):  # type: ignore[no-untyped-def]
     return render_template(
         "special/what_links_here.html", target=target, entries=entries, more=more,
         limit=limit, offset=offset,
-        target_exists=bool(lists.existing_titles([target])),
+        target_exists=bool(existing_titles([target])),
     )
 
 
-@special.register("WantedPages", "Pages that do not exist yet, by how many pages link to them")
+@special.special_page("WantedPages", "Pages that do not exist yet, by how many pages link to them")
 def wanted_pages(_subpage: str):  # type: ignore[no-untyped-def]
     """Red links ranked by the number of pages wanting them."""
     limit, offset = _limit(100), _offset()
@@ -127,7 +129,7 @@ def wanted_pages(_subpage: str):  # type: ignore[no-untyped-def]
                            limit=limit, offset=offset)
 
 
-@special.register("Categories", "Every category with the number of its pages")
+@special.special_page("Categories", "Every category with the number of its pages")
 def categories(subpage: str):  # type: ignore[no-untyped-def]
     """Categories in name order from ?from=, with member counts."""
     start = lists.start_text(request.args.get("from") or subpage)
@@ -181,7 +183,7 @@ def talk_tabs(title: Title | str) -> TalkTabs | None:
     """Tabs for a page with a talk namespace (one query per title and request), else None."""
     if isinstance(title, str):
         title = parse_title(title)
-    pair = lists.talk_pair(title)
+    pair = subject_and_talk(title)
     if pair is None:
         return None
     cache: dict[Title, TalkTabs] = g.setdefault("talk_tabs", {})
@@ -195,5 +197,6 @@ def talk_tabs(title: Title | str) -> TalkTabs | None:
 
 
 def init_app(app: Flask) -> None:
-    """Offer the tabs' page existence to templates (the special pages register on import)."""
+    """Register the list pages and offer the tabs' page existence to templates."""
+    special.register_declared(app, sys.modules[__name__])
     app.jinja_env.globals["talk_tabs"] = talk_tabs

@@ -13,11 +13,10 @@ from flask import Blueprint, Response, current_app, request
 
 from wiki.errors import BadParameter, WikiError
 from wiki.relations import catalog
+from wiki.relations.live import MAP_PREFIX
 from wiki.relations.mapstore import MapStore, StoredMap
 from wiki.relations.names import country_by_code
 
-# Renders happen outside requests too (seeding, CLI), so templates get plain paths, not url_for.
-MAP_PREFIX = "/map"
 bp = Blueprint("maps", __name__, url_prefix=MAP_PREFIX)
 
 

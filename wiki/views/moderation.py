@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from flask import flash, redirect, render_template, request
 
-from wiki import actionlog, moderation, pages, permissions
+from wiki import actionlog, clock, moderation, pages, permissions
 from wiki.errors import BadParameter
 from wiki.titles import Title, page_url
 from wiki.views.helpers import current_author
@@ -45,7 +45,7 @@ def _expiry(choice: str) -> datetime | None:
     if choice not in EXPIRIES:
         raise BadParameter(f'"{choice[:30]}" is not an expiry this form offers.')
     delta = EXPIRIES[choice]
-    return pages.utcnow() + delta if delta else None
+    return clock.utcnow() + delta if delta else None
 
 
 def post(action: str, title: Title):  # type: ignore[no-untyped-def]

@@ -5,9 +5,10 @@ building the response, not finding what to show. So the view first reads the pag
 fingerprint in one small query (latest revision, when its render was stored, its protection,
 whether its talk page exists) and, when a page with that fingerprint was already built for the
 same URL, sends the stored bytes. Anything that changes what the page shows changes the
-fingerprint: a new revision, an invalidated render (links, templates), protection, a talk page.
-Logged-in users, pending flash messages and category pages (whose member lists change without
-an edit) always get a freshly built page.
+fingerprint: a new revision, a dropped render (whatever it consulted changed: see
+wiki.invalidation; a category page's render also depends on the category's members),
+protection, a talk page. Logged-in users and pending flash messages always get a freshly built
+page.
 """
 
 from __future__ import annotations
@@ -17,37 +18,47 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from threading import Lock
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, request, session
 from sqlalchemy.orm import aliased
 
 from wiki.db import db
+from wiki.existence import readable
 from wiki.models import Page, Protection, RenderedRevision
-from wiki.titles import CATEGORY, Title, talk_title
+from wiki.titles import Title, talk_title
 
 MAX_PAGES = 2000
 
 
+Fingerprint = tuple[Any, ...]
+
+
 class PageStore:
-    """One app's stored pages: URL -> (fingerprint, body, content type), least recent first."""
+    """One app's stored pages: URL -> (fingerprint, body, content type), least recent first;
+    and how many views it answered (hits) and how many it had to build (builds)."""
 
     def __init__(self) -> None:
-        self.pages: OrderedDict[str, tuple[tuple, bytes, str]] = OrderedDict()  # type: ignore[type-arg]
+        self.pages: OrderedDict[str, tuple[Fingerprint, bytes, str]] = OrderedDict()
         self.lock = Lock()
+        self.hits = 0
+        self.builds = 0
 
 
-def _store() -> PageStore:
-    return current_app.extensions["wiki_page_cache"]  # type: ignore[no-any-return]
+def store(app: Flask | None = None) -> PageStore:
+    """The page store of the given app, or of the current one."""
+    found: PageStore = (app or current_app).extensions["wiki_page_cache"]
+    return found
 
 
 @cache
-def _fingerprint_query() -> sa.Select:  # type: ignore[type-arg]
+def _fingerprint_query() -> sa.Select[Any]:
     """Built once: the statement costs more to build than to run."""
     talk = aliased(Page)
     talk_exists = sa.exists().where(
         talk.namespace == sa.bindparam("talk_namespace"), talk.title == Page.title,
-        talk.is_deleted == sa.false(), talk.latest_revision_id.is_not(None),
+        readable(talk),
     )
     return (
         sa.select(Page.latest_revision_id, Page.is_redirect, Page.is_deleted,
@@ -64,14 +75,13 @@ def cacheable(title: Title) -> bool:
     """Whether this request may be answered from (and stored in) the cache."""
     return (
         request.method == "GET"
-        and title.namespace != CATEGORY
         and g.get("user") is None
         and "_flashes" not in session
         and set(request.args) <= {"redirectedfrom"}
     )
 
 
-def fingerprint(title: Title, now: datetime) -> tuple | None:  # type: ignore[type-arg]
+def fingerprint(title: Title, now: datetime) -> Fingerprint | None:
     """What the page's rendering depends on, or None when it cannot be served from cache."""
     talk = talk_title(title)
     # Core, not the ORM: plain columns need no entity loading, and this runs on every view.
@@ -96,21 +106,24 @@ def serve(title: Title, now: datetime, build: Callable[[], Response]) -> Respons
     if not cacheable(title):
         return build()
     key = request.full_path
-    store = _store()
+    pages = store()
     mark = fingerprint(title, now)
     if mark is not None:
-        with store.lock:
-            hit = store.pages.get(key)
+        with pages.lock:
+            hit = pages.pages.get(key)
             if hit is not None and hit[0] == mark:
-                store.pages.move_to_end(key)
+                pages.pages.move_to_end(key)
+                pages.hits += 1
                 return Response(hit[1], status=200, content_type=hit[2])
     response = build()
+    with pages.lock:
+        pages.builds += 1
     if mark is not None and response.status_code == 200 and not response.direct_passthrough:
         body = response.get_data()
-        with store.lock:
-            store.pages[key] = (mark, body, response.content_type)
-            while len(store.pages) > MAX_PAGES:
-                store.pages.popitem(last=False)
+        with pages.lock:
+            pages.pages[key] = (mark, body, response.content_type)
+            while len(pages.pages) > MAX_PAGES:
+                pages.pages.popitem(last=False)
     return response
 
 

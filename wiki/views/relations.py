@@ -1,15 +1,16 @@
 """The relations pages on the web: Special:NewRelations (one form makes an article, its
 redirects and hubs), Special:RelationsMatrix, the "Create this relations page" offer on missing
-relations titles, and the live data relations templates show."""
+relations titles. (The live data relations templates show is in wiki.relations.live.)"""
 
 from __future__ import annotations
 
+import sys
 from functools import cache
 from typing import Any
 
 from flask import Flask, flash, redirect, render_template, request
 
-from wiki import rendering
+from wiki.extensions import MissingPageOffer, registry
 from wiki.relations import catalog
 from wiki.relations.country import Country
 from wiki.relations.create import (
@@ -19,11 +20,10 @@ from wiki.relations.create import (
     create_relations_page,
     pair_from_title,
 )
-from wiki.relations.names import all_countries, find_country, sort_key
+from wiki.relations.names import all_countries, sort_key
 from wiki.titles import Title
-from wiki.views import missing, special
+from wiki.views import special
 from wiki.views.helpers import current_author, page_url
-from wiki.views.maps import MAP_PREFIX
 
 FIELDS = ("first", "second", "established", "lead", "summary")
 FIELD_LIMITS = {"first": 200, "second": 200, "established": 20, "lead": 4000, "summary": 500}
@@ -44,7 +44,7 @@ def _form(values: dict[str, str], status: int = 200, **extra: Any):  # type: ign
                            options=datalist_options(), **extra), status
 
 
-@special.register("NewRelations", "Create an \u201cX\u2013Y relations\u201d page in one step",
+@special.special_page("NewRelations", "Create an \u201cX\u2013Y relations\u201d page in one step",
                   sidebar="New relations page")
 def new_relations(_subpage: str):  # type: ignore[no-untyped-def]
     """The form (GET, prefilled from ?first=&second=) and its submission (POST)."""
@@ -64,7 +64,7 @@ def new_relations(_subpage: str):  # type: ignore[no-untyped-def]
     return redirect(page_url(created.article), code=303)
 
 
-@special.register("RelationsMatrix", "Which pairs of countries have relations pages",
+@special.special_page("RelationsMatrix", "Which pairs of countries have relations pages",
                   sidebar="Relations matrix")
 def relations_matrix(_subpage: str):  # type: ignore[no-untyped-def]
     """Countries × countries: blue cells for existing pages, red cells to create them."""
@@ -84,49 +84,19 @@ def relations_matrix(_subpage: str):  # type: ignore[no-untyped-def]
     return render_template("special/relations_matrix.html", countries=ordered, cells=cells)
 
 
-def offer_for_missing(title: Title) -> dict[str, str] | None:
+def offer_for_missing(title: Title) -> MissingPageOffer | None:
     """On a missing "X–Y relations" title (any dash, any order), offer the one-step form."""
     pair = pair_from_title(title)
     if pair is None:
         return None
     first, second = pair
     href = page_url("Special:NewRelations", first=first.name, second=second.name)
-    return {"href": href, "label": "Create this relations page",
-            "note": f"an article on {first.name} and {second.name}, with its map, redirects "
-                    "and hub pages"}
-
-
-def locator_map(first_name: str, second_name: str) -> dict[str, Any] | None:
-    """URLs of the generated locator map for two country names, or None if either is unknown."""
-    first, second = find_country(str(first_name)), find_country(str(second_name))
-    if first is None or second is None or first == second:
-        return None
-    pair = f"{first.alpha3}-{second.alpha3}"
-    return {
-        "svg_url": f"{MAP_PREFIX}/{pair}.svg",
-        "png_url": f"{MAP_PREFIX}/{pair}.png",
-        "width": 360,
-    }
-
-
-def relations_of(country_name: str) -> dict[str, Any] | None:
-    """The hub of one country for {{Relations of|X}}: its pages, wanted pairs and world map."""
-    hub = catalog.hub(str(country_name))
-    if hub is None:
-        return None
-    return {
-        "country": hub.country,
-        "pages": hub.pages,
-        "wanted": hub.wanted,
-        "map_url": f"{MAP_PREFIX}/world/{hub.country.alpha3}.svg",
-        "create_url": lambda partner: page_url(
-            "Special:NewRelations", first=hub.country.name, second=partner.name),
-    }
+    return MissingPageOffer(
+        href, "Create this relations page",
+        f"an article on {first.name} and {second.name}, with its map, redirects and hub pages")
 
 
 def init_app(app: Flask) -> None:
-    """Offer the live data to templates and the creation link to missing pages."""
-    rendering.register_live_function("relations_pages", catalog.relations_page_titles)
-    rendering.register_live_function("relations_of", relations_of)
-    rendering.register_live_function("locator_map", locator_map)
-    missing.register_offer(offer_for_missing)
+    """Register the relations special pages and the creation offer on missing pages."""
+    special.register_declared(app, sys.modules[__name__])
+    registry(app).add_missing_page_offer(offer_for_missing)

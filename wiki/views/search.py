@@ -7,6 +7,8 @@ to create X. Parameters are checked strictly: a bad one is a 400, never a 500.
 
 from __future__ import annotations
 
+import sys
+
 from flask import Blueprint, Flask, jsonify, redirect, render_template, request
 
 from wiki import search
@@ -46,7 +48,7 @@ def _paging() -> tuple[int, int]:
     return limit, offset
 
 
-@special.register("Search", "Search the wiki's pages", sidebar=None)
+@special.special_page("Search", "Search the wiki's pages", sidebar=None)
 def search_page(subpage: str):  # type: ignore[no-untyped-def]
     """The search form, a "Go" redirect to an exact title, or a page of ranked results."""
     query = search.clean_query(request.args.get("search", subpage.replace("_", " ")))
@@ -92,5 +94,6 @@ def json_error(error: WikiError):  # type: ignore[no-untyped-def]
 
 
 def init_app(app: Flask) -> None:
-    """Register the suggestion endpoint (Special:Search registers itself on import)."""
+    """Register Special:Search and the suggestion endpoint."""
+    special.register_declared(app, sys.modules[__name__])
     app.register_blueprint(bp)

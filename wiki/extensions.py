@@ -1,0 +1,98 @@
+"""The extension points of one app, filled in create_app: live data that wiki templates show,
+special pages, what a missing page offers, and listeners that say which render topics a change
+to a page affects. Nothing registers itself at import, so two apps in one process share nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask, current_app
+
+if TYPE_CHECKING:
+    from wiki.invalidation import PageChange
+    from wiki.titles import Title
+
+EXTENSION_KEY = "wiki.registry"
+
+
+@dataclass(frozen=True)
+class LiveData:
+    """Data a wiki template may show as live.<name>(...), and the topics its answer for given
+    arguments depends on (a write that changes one of them re-renders the pages showing it)."""
+
+    name: str
+    function: Callable[..., Any]
+    topics: Callable[..., Iterable[str]]
+
+
+@dataclass(frozen=True)
+class SpecialPage:
+    """A page at Special:<name>: its view (given the subpage), a line about it, and its sidebar
+    label (None for no sidebar entry), lower `order` first."""
+
+    name: str
+    description: str
+    view: Callable[[str], Any]
+    sidebar: str | None = None
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class MissingPageOffer:
+    """Something a missing title can offer besides "create this page"."""
+
+    href: str
+    label: str
+    note: str = ""
+
+
+ChangeListener = Callable[["PageChange"], Iterable[str]]
+OfferMaker = Callable[["Title"], MissingPageOffer | None]
+
+
+@dataclass
+class Registry:
+    """Everything extensions registered with one app."""
+
+    live_data: dict[str, LiveData] = field(default_factory=dict)
+    special_pages: dict[str, SpecialPage] = field(default_factory=dict)
+    missing_page_offers: list[OfferMaker] = field(default_factory=list)
+    change_listeners: list[ChangeListener] = field(default_factory=list)
+
+    def add_live_data(self, name: str, function: Callable[..., Any],
+                      topics: Callable[..., Iterable[str]]) -> None:
+        """Offer live.<name> to wiki templates, with what invalidates its answers."""
+        self.live_data[name] = LiveData(name, function, topics)
+
+    def add_special_page(self, page: SpecialPage) -> None:
+        """Answer Special:<name> (case-insensitively) with this page."""
+        self.special_pages[page.name.lower()] = page
+
+    def add_missing_page_offer(self, maker: OfferMaker) -> None:
+        """Let a domain offer something on missing pages."""
+        self.missing_page_offers.append(maker)
+
+    def add_change_listener(self, listener: ChangeListener) -> None:
+        """Let a domain name the topics a change to a page affects (e.g. its relations lists)."""
+        self.change_listeners.append(listener)
+
+    def sidebar(self) -> list[SpecialPage]:
+        """Special pages with a sidebar label, lower order first."""
+        listed = [page for page in self.special_pages.values() if page.sidebar]
+        return sorted(listed, key=lambda page: page.order)
+
+
+def init_app(app: Flask) -> Registry:
+    """Give the app an empty registry (create_app fills it)."""
+    registry = Registry()
+    app.extensions[EXTENSION_KEY] = registry
+    return registry
+
+
+def registry(app: Flask | None = None) -> Registry:
+    """The registry of the given app, or of the current one."""
+    found: Registry = (app or current_app).extensions[EXTENSION_KEY]
+    return found

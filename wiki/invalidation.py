@@ -1,0 +1,117 @@
+"""Topics: what a stored render consulted, and which writes change it.
+
+A topic names one answer a render was given:
+- ``title:<namespace>:<text>``: whether that title is a page, and whether it is a redirect;
+- ``template:<key>``: a wiki template's source;
+- ``category:<name>``: which pages are in a category (what a category page lists);
+- whatever live data declares for its answers (``relations:SRB``, say).
+
+Each stored render keeps its topics (the render_dependencies table). A write describes what it
+did to a page as a PageChange; changed_topics() names the topics whose answers that changes,
+asking every listener the app registered for the topics of its own data; invalidate() then drops
+exactly the renders that consulted one of them. Nothing here knows any particular extension.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from wiki.db import db
+from wiki.extensions import Registry
+from wiki.models import CategoryLink, Link, Page, RenderDependency, RenderedRevision
+from wiki.titles import Title
+
+BATCH = 400  # topics per statement
+
+
+def title_topic(title: Title) -> str:
+    """The topic of a title's state: a page or not, a redirect or not."""
+    return f"title:{title.namespace}:{title.text}"
+
+
+def template_topic(key: str) -> str:
+    """The topic of a wiki template's source."""
+    return f"template:{key}"
+
+
+def category_topic(name: str) -> str:
+    """The topic of a category's member list."""
+    return f"category:{name}"
+
+
+@dataclass(frozen=True)
+class PageState:
+    """What other pages can see of one page: whether it is readable, whether it redirects, and
+    the categories and links of its latest revision."""
+
+    exists: bool = False
+    is_redirect: bool = False
+    categories: frozenset[str] = frozenset()
+    links: frozenset[Title] = frozenset()
+
+
+MISSING = PageState()
+
+
+@dataclass(frozen=True)
+class PageChange:
+    """One write's effect on one page."""
+
+    title: Title
+    before: PageState
+    after: PageState
+
+
+def page_state(page: Page | None) -> PageState:
+    """A page's state as stored now (MISSING for no page, or a deleted one)."""
+    if page is None or page.id is None or page.is_deleted or page.latest_revision_id is None:
+        return MISSING
+    categories = db.session.scalars(
+        sa.select(CategoryLink.category).where(CategoryLink.from_page_id == page.id))
+    links = db.session.execute(
+        sa.select(Link.to_namespace, Link.to_title).where(Link.from_page_id == page.id))
+    return PageState(
+        exists=True,
+        is_redirect=bool(page.is_redirect),
+        categories=frozenset(categories),
+        links=frozenset(Title(namespace, text) for namespace, text in links),
+    )
+
+
+def changed_topics(change: PageChange, registry: Registry) -> set[str]:
+    """The topics whose answers this change alters, the listeners' included."""
+    before, after = change.before, change.after
+    topics: set[str] = set()
+    if (before.exists, before.is_redirect) != (after.exists, after.is_redirect):
+        topics.add(title_topic(change.title))
+    topics.update(category_topic(name) for name in before.categories ^ after.categories)
+    for listener in registry.change_listeners:
+        topics.update(listener(change))
+    return topics
+
+
+def invalidate(topics: Iterable[str]) -> int:
+    """Drop every stored render that consulted one of the topics (in the caller's write
+    transaction); returns how many were dropped."""
+    wanted = sorted(set(topics))
+    dropped = 0
+    for start in range(0, len(wanted), BATCH):
+        consulted = sa.select(RenderDependency.revision_id).where(
+            RenderDependency.topic.in_(wanted[start:start + BATCH]))
+        result = db.session.execute(
+            sa.delete(RenderedRevision).where(RenderedRevision.revision_id.in_(consulted)))
+        dropped += getattr(result, "rowcount", 0) or 0
+    return dropped
+
+
+def publish(changes: Iterable[PageChange], registry: Registry) -> set[str]:
+    """Invalidate what these changes alter; returns the topics."""
+    topics: set[str] = set()
+    for change in changes:
+        topics |= changed_topics(change, registry)
+    if topics:
+        invalidate(topics)
+    return topics

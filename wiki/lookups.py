@@ -1,0 +1,78 @@
+"""A recording Lookups: answers a render's questions from the database and keeps each question
+with its topic and its answer.
+
+The render pipeline asks which titles exist and calls live data; this records what it asked
+(the topics the stored render will depend on) and what it was told, so that a render made
+outside the write lock can be checked inside it (still_current) before it is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from wiki.existence import existing_titles, page_exists
+from wiki.extensions import LiveData
+from wiki.invalidation import title_topic
+from wiki.markup import Lookups
+from wiki.markup.wikitemplates import TemplateLibrary
+from wiki.titles import Title
+
+
+class _RecordedLive(Mapping[str, Callable[..., Any]]):
+    """live.<name> for templates: each call is answered once per render and recorded."""
+
+    def __init__(self, recorder: RecordingLookups) -> None:
+        self._recorder = recorder
+
+    def __getitem__(self, name: str) -> Callable[..., Any]:
+        data = self._recorder.live_data[name]
+        return lambda *args: self._recorder.call_live(data, args)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._recorder.live_data)
+
+    def __len__(self) -> int:
+        return len(self._recorder.live_data)
+
+
+class RecordingLookups:
+    """One render's view of the wiki: every question it asked, its topic and its answer."""
+
+    def __init__(self, live_data: Mapping[str, LiveData], templates: TemplateLibrary) -> None:
+        self.live_data = live_data
+        self.templates = templates
+        self.titles: dict[Title, bool] = {}
+        self.live_answers: dict[tuple[str, tuple[Any, ...]], Any] = {}
+        self.topics: set[str] = set()
+
+    def exists(self, title: Title) -> bool:
+        """Whether the title is a page (asked once per render)."""
+        if title not in self.titles:
+            self.titles[title] = page_exists(title)
+            self.topics.add(title_topic(title))
+        return self.titles[title]
+
+    def call_live(self, data: LiveData, args: tuple[Any, ...]) -> Any:
+        """A live data answer (asked once per render and arguments)."""
+        key = (data.name, tuple(str(arg) for arg in args))
+        if key not in self.live_answers:
+            self.live_answers[key] = data.function(*key[1])
+            self.topics.update(data.topics(*key[1]))
+        return self.live_answers[key]
+
+    def lookups(self) -> Lookups:
+        """The Lookups to render with."""
+        return Lookups(exists=self.exists, live=_RecordedLive(self), templates=self.templates)
+
+    def still_current(self) -> bool:
+        """Whether every answer this render was given is still the answer now."""
+        if self.titles:
+            existing = existing_titles(self.titles)
+            if any((title in existing) != answer for title, answer in self.titles.items()):
+                return False
+        for (name, args), answer in self.live_answers.items():
+            data = self.live_data.get(name)
+            if data is None or data.function(*args) != answer:
+                return False
+        return True

@@ -1,0 +1,91 @@
+"""The live data relations templates show, and which changes to pages alter it.
+
+{{Relations pages}} lists every relations article, {{Relations of|X}} shows X's hub, and the
+relations infobox draws a locator map. register() offers them to wiki templates with their
+topics, and a change listener names the topics a page change alters: a relations article
+appearing, going, or turning into or out of a redirect, and links to unwritten relations pages
+coming or going (a hub lists those as wanted).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from wiki.extensions import Registry
+from wiki.invalidation import PageChange
+from wiki.relations import catalog
+from wiki.relations.names import find_country, parse_relations_title
+from wiki.titles import MAIN, Title
+
+# Renders happen outside requests too (seeding, CLI), so templates get plain paths, not url_for.
+MAP_PREFIX = "/map"
+ALL_RELATIONS = "relations"
+
+
+def country_topic(alpha3: str) -> str:
+    """The topic of one country's relations pages (its hub's lists)."""
+    return f"relations:{alpha3}"
+
+
+def locator_map(first_name: str, second_name: str) -> dict[str, Any] | None:
+    """URLs of the generated locator map for two country names, or None if either is unknown."""
+    first, second = find_country(str(first_name)), find_country(str(second_name))
+    if first is None or second is None or first == second:
+        return None
+    pair = f"{first.alpha3}-{second.alpha3}"
+    return {
+        "svg_url": f"{MAP_PREFIX}/{pair}.svg",
+        "png_url": f"{MAP_PREFIX}/{pair}.png",
+        "width": 360,
+    }
+
+
+def relations_of(country_name: str) -> dict[str, Any] | None:
+    """The hub of one country for {{Relations of|X}}: its pages, wanted pairs and world map."""
+    hub = catalog.hub(str(country_name))
+    if hub is None:
+        return None
+    return {
+        "country": hub.country,
+        "pages": hub.pages,
+        "wanted": hub.wanted,
+        "map_url": f"{MAP_PREFIX}/world/{hub.country.alpha3}.svg",
+    }
+
+
+def _hub_topics(country_name: str) -> Iterable[str]:
+    country = find_country(str(country_name))
+    return (country_topic(country.alpha3),) if country is not None else ()
+
+
+def _pair_topics(title: Title) -> set[str]:
+    """The hubs a relations title concerns (none for other titles)."""
+    if title.namespace != MAIN:
+        return set()
+    pair = parse_relations_title(title.text)
+    return {country_topic(country.alpha3) for country in pair} if pair else set()
+
+
+def changed_topics(change: PageChange) -> set[str]:
+    """Topics of relations data this change alters."""
+    topics: set[str] = set()
+    before, after = change.before, change.after
+    was_article = before.exists and not before.is_redirect
+    is_article = after.exists and not after.is_redirect
+    if before.exists != after.exists or was_article != is_article:
+        own = _pair_topics(change.title)
+        if own:
+            topics |= own | {ALL_RELATIONS}
+    for linked in before.links ^ after.links:
+        topics |= _pair_topics(linked)  # hubs list linked, unwritten pairs as wanted
+    return topics
+
+
+def register(extensions: Registry) -> None:
+    """Offer the relations live data to wiki templates and listen for relations changes."""
+    extensions.add_live_data("relations_pages", catalog.relations_page_titles,
+                             lambda: (ALL_RELATIONS,))
+    extensions.add_live_data("relations_of", relations_of, _hub_topics)
+    extensions.add_live_data("locator_map", locator_map, lambda *_countries: ())
+    extensions.add_change_listener(changed_topics)
