@@ -5,7 +5,6 @@ sends them. Afterwards nothing answered "saved" or "merged" is missing, nothing 
 
 from __future__ import annotations
 
-import http.client
 import re
 import threading
 import time
@@ -13,13 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from werkzeug.serving import WSGIRequestHandler, make_server
-from wikitest import BASE_FIELD, CSRF_FIELD, make_app
+from wikitest import BASE_FIELD, CSRF_FIELD, HttpSession, make_app, serve
 
 from wiki import pages
 from wiki.db import db
@@ -29,7 +27,6 @@ from wiki.titles import parse_title
 THREADS = 8
 EDITS_PER_THREAD = 25
 TIME_CAP_SECONDS = 50.0  # no thread starts an edit after this; it bounds the run, not a check
-REQUEST_TIMEOUT = 30.0
 TITLE = "Load_test_page"
 TEXTAREA = re.compile(r'<textarea\b[^>]*name="text"[^>]*>(.*?)</textarea>', re.S)
 
@@ -47,13 +44,6 @@ def initial_text() -> str:
     return "\n".join(lines)
 
 
-class QuietHandler(WSGIRequestHandler):
-    """No access log line per request."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-
 @pytest.fixture
 def served(tmp_path: Path, database_url: str) -> Iterator[tuple[Flask, int]]:
     """The wiki on a copy of the seeded database, served by a threaded server on loopback."""
@@ -63,50 +53,8 @@ def served(tmp_path: Path, database_url: str) -> Iterator[tuple[Flask, int]]:
     with app.app_context():
         pages.save_edit(parse_title(TITLE), initial_text(), author=pages.Author("Setup"),
                         base_revision_id=None, summary="setup")
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="wiki-server", daemon=True)
-    thread.start()
-    try:
-        yield app, server.server_port
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=30)
-        with app.app_context():
-            db.engine.dispose()
-
-
-class Browser:
-    """One person's browser: its own cookie jar, one connection per request."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, form: dict[str, str] | None = None
-                ) -> tuple[int, dict[str, str], str]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT)
-        headers = {"Accept": "text/html"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urlencode(form).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            data = response.read().decode("utf-8", "replace")
-            for cookie in response.headers.get_all("Set-Cookie") or []:
-                name, _, rest = cookie.partition("=")
-                value = rest.split(";", 1)[0]
-                if value and "expires=thu, 01 jan 1970" not in cookie.lower():
-                    self.cookies[name.strip()] = value
-                else:
-                    self.cookies.pop(name.strip(), None)
-            return response.status, {k.lower(): v for k, v in response.getheaders()}, data
-        finally:
-            connection.close()
+    with serve(app) as server:
+        yield app, server.port
 
 
 @dataclass
@@ -126,7 +74,7 @@ def edit_loop(port: int, thread: int, start: threading.Barrier, deadline: float,
               outcome: Outcome, line: int | None = None, edits: int = EDITS_PER_THREAD) -> None:
     """Make `edits` edits of this thread's line (or of the given line), each through the edit
     form."""
-    browser = Browser(port)
+    browser = HttpSession(port)
     start.wait()
     target = line_prefix(thread if line is None else line)
     for attempt in range(edits):
@@ -225,7 +173,7 @@ def test_concurrent_edits_lose_nothing(served: tuple[Flask, int]) -> None:
     conflicts = [m for o in outcomes for m in o.conflicts]
     accepted = [m for o in outcomes for m in o.accepted]
 
-    status, _, final = Browser(port).request("GET", f"/wiki/{TITLE}?action=raw")
+    status, _, final = HttpSession(port).request("GET", f"/wiki/{TITLE}?action=raw")
     assert status == 200
     lost = [marker for marker in accepted if final.count(marker) != 1]
     print(f"\nload test: {THREADS} threads, {attempted} edits attempted, {saved} saved, "
@@ -279,7 +227,7 @@ def test_concurrent_edits_of_one_line_conflict_without_a_trace(
     assert sorted(order) == sorted(accepted)
     expected = initial_text().replace(line_prefix(0),
                                       line_prefix(0) + "".join(" " + m for m in order))
-    status, _, final = Browser(port).request("GET", f"/wiki/{TITLE}?action=raw")
+    status, _, final = HttpSession(port).request("GET", f"/wiki/{TITLE}?action=raw")
     assert status == 200 and final == expected
     for marker in conflicts:
         assert not any(marker in revision.text for revision in revisions), marker

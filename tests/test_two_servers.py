@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import http.cookiejar
 import re
-import threading
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import BaseWSGIServer, make_server
-from wikitest import make_app
+from wikitest import make_app, serve
 
 ARTICLE = "/wiki/Azerbaijan%E2%80%93Kosovo_relations"
 
@@ -26,25 +24,15 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def serve(instance: Path, database_url: str) -> tuple[BaseWSGIServer, threading.Thread]:
-    """A separate app (its own engine and caches) on a free loopback port."""
-    instance.mkdir()
-    app = make_app(instance, WIKI_DATABASE_URL=database_url)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return server, thread
-
-
 @pytest.fixture
 def two_servers(tmp_path: Path, database_url: str) -> Iterator[tuple[str, str]]:
-    """Base URLs of two servers on the same database."""
-    started = [serve(tmp_path / "first", database_url), serve(tmp_path / "second", database_url)]
-    yield tuple(f"http://127.0.0.1:{server.server_port}" for server, _ in started)  # type: ignore[misc]
-    for server, thread in started:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    """Base URLs of two servers (separate apps: their own engines and caches) on one database."""
+    (tmp_path / "first").mkdir()
+    (tmp_path / "second").mkdir()
+    first = make_app(tmp_path / "first", WIKI_DATABASE_URL=database_url)
+    second = make_app(tmp_path / "second", WIKI_DATABASE_URL=database_url)
+    with serve(first) as one, serve(second) as two:
+        yield one.url, two.url
 
 
 def test_an_edit_through_one_server_is_read_through_the_other(two_servers) -> None:  # type: ignore[no-untyped-def]

@@ -4,16 +4,25 @@ server the second CI run uses. Fixtures built on them live in conftest.py."""
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
+import socket
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from html import unescape
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from wiki import create_app, pages
 from wiki.titles import parse_title
@@ -124,3 +133,144 @@ def custom_app(tmp_path: Path, database_url: str, **settings: object) -> Iterato
         from wiki.db import db
 
         db.engine.dispose()
+
+
+class QuietHandler(WSGIRequestHandler):
+    """No access log line per request."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
+class LiveServer:
+    """A running wiki: its base URL, port and the app behind it."""
+
+    def __init__(self, app: Flask, server: BaseWSGIServer) -> None:
+        self.app = app
+        self.server = server
+        self.port = server.server_port
+        self.url = f"http://127.0.0.1:{server.server_port}"
+
+    def __call__(self, path: str = "/") -> str:
+        """The absolute URL of a path on this server."""
+        return self.url + path
+
+
+@contextmanager
+def serve(app: Flask) -> Iterator[LiveServer]:
+    """Serve the app on a free loopback port the way `make run` serves it: one thread per
+    request, many at once. Stops the server and closes the app's connections afterwards."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, name="live-wiki", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(app, server)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=30)
+        with app.app_context():
+            from wiki.db import db
+
+            db.engine.dispose()
+
+
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+class Endpoint:
+    """Where a wiki listens on loopback."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def gunicorn(instance: Path, database_url: str, *, workers: int = 2, threads: int = 4,
+             **settings: str) -> Iterator[Endpoint]:
+    """The wiki served by gunicorn exactly as `make run` serves it (gthread workers, each with
+    several threads), on its own port. Settings go in as WIKI_* environment variables, as an
+    operator would set them."""
+    port = free_port()
+    environment = dict(os.environ, WIKI_DATABASE_URL=database_url,
+                       WIKI_SECRET_KEY="test secret", **settings)
+    command = [str(GUNICORN), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+               "--threads", str(threads), "--worker-class", "gthread", "--log-level", "warning",
+               f"wiki:create_app(instance_path={str(instance)!r})"]
+    process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                output = process.stderr.read() if process.stderr else ""
+                raise RuntimeError(f"gunicorn exited: {output}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start within 60 s") from None
+                time.sleep(0.1)
+        yield Endpoint(port)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+class HttpSession:
+    """One person's browser over real HTTP: its own cookie jar, one connection per request."""
+
+    def __init__(self, port: int, timeout: float = 30.0) -> None:
+        self.port = port
+        self.timeout = timeout
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, form: dict[str, str] | None = None
+                ) -> tuple[int, dict[str, str], str]:
+        """(status, lower-cased headers, body) of one request; cookies are kept."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        headers = {"Accept": "text/html"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            data = response.read().decode("utf-8", "replace")
+            for cookie in response.headers.get_all("Set-Cookie") or []:
+                name, _, rest = cookie.partition("=")
+                value = rest.split(";", 1)[0]
+                if value and "expires=thu, 01 jan 1970" not in cookie.lower():
+                    self.cookies[name.strip()] = value
+                else:
+                    self.cookies.pop(name.strip(), None)
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+        finally:
+            connection.close()
+
+    def get(self, path: str) -> tuple[int, dict[str, str], str]:
+        """A GET."""
+        return self.request("GET", path)
+
+    def csrf_token(self, path: str = "/wiki/Main_Page?action=edit") -> str:
+        """The CSRF token of this session, read from a form."""
+        status, _, page = self.get(path)
+        match = CSRF_FIELD.search(page)
+        assert status == 200 and match, f"no CSRF token on {path} ({status})"
+        return match.group(1)

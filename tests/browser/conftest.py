@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from werkzeug.serving import BaseWSGIServer, make_server
-from wikitest import make_app
+from wikitest import LiveServer, make_app, serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -31,39 +28,14 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 10_000
 
 
-class LiveServer:
-    """A running wiki: its base URL and the app behind it."""
-
-    def __init__(self, app: Flask, server: BaseWSGIServer) -> None:
-        self.app = app
-        self.server = server
-        self.url = f"http://127.0.0.1:{server.server_port}"
-
-    def __call__(self, path: str = "/") -> str:
-        """The absolute URL of a path on this server."""
-        return self.url + path
-
-
 @pytest.fixture
 def live_server(tmp_path: Path, seeded_database: Path) -> Iterator[LiveServer]:
-    """The seeded wiki on its own copy of the database, served on 127.0.0.1 in a thread."""
+    """The seeded wiki on its own copy of the database, served threaded on 127.0.0.1."""
     instance = tmp_path / "instance"
     instance.mkdir()
     shutil.copy(seeded_database, instance / "wiki.sqlite3")
-    app = make_app(instance)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-wiki", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(app, server)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-        with app.app_context():
-            from wiki.db import db
-
-            db.engine.dispose()
+    with serve(make_app(instance)) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
