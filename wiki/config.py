@@ -31,6 +31,8 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
      "How long an SQLite writer waits for the lock before failing."),
     ("WIKI_MAP_CACHE_DIR", None,
      "Where generated locator maps are kept; default instance/maps."),
+    ("WIKI_PAGE_CACHE_BYTES", 64 * 1024 * 1024,
+     "Bytes of built article pages each server process keeps for anonymous readers (0: none)."),
     ("WIKI_TEMPLATES_DIR", None,
      "A folder of the operator's own wiki templates (<name>.html), looked up before the "
      "built-in ones; default instance/wikitemplates."),

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from wiki import clock
 from wiki.db import WriteBusy, db, write_transaction
 from wiki.extensions import registry
-from wiki.invalidation import category_topic, invalidate, template_topic
+from wiki.invalidation import category_topic, invalidate, template_topic, title_topic
 from wiki.lookups import RecordingLookups
 from wiki.markup import Rendered, render
 from wiki.markup.toc import TocEntry
@@ -36,7 +36,7 @@ from wiki.models import (
     Revision,
     TemplateVersion,
 )
-from wiki.titles import CATEGORY, Title
+from wiki.titles import CATEGORY, Title, subject_and_talk
 
 TEMPLATES_KEY = "wiki.templates"
 STORE_ATTEMPTS = 3
@@ -92,9 +92,21 @@ def render_text(text: str, title: Title | None = None) -> FreshRender:
     rendered = render(text, recorder.lookups())
     topics = set(recorder.topics)
     topics.update(template_topic(key) for key, _argument in rendered.templates)
-    if title is not None and title.namespace == CATEGORY:
-        topics.add(category_topic(title.text))  # its view lists the category's members
+    if title is not None:
+        topics |= view_topics(title)
     return FreshRender(rendered, frozenset(topics), recorder)
+
+
+def view_topics(title: Title) -> set[str]:
+    """What a page's view shows besides its text, tied to its render so that the view changes
+    when they do: its talk (or subject) tab, and a category page's member list."""
+    topics = set()
+    pair = subject_and_talk(title)
+    if pair is not None:
+        topics.add(title_topic(pair[1] if pair[0] == title else pair[0]))
+    if title.namespace == CATEGORY:
+        topics.add(category_topic(title.text))
+    return topics
 
 
 def _to_cached(row: RenderedRevision) -> CachedRender:

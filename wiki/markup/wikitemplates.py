@@ -84,8 +84,13 @@ class TemplateLibrary:
 
     def __init__(self, folders: Sequence[Path]) -> None:
         self.folders = tuple(Path(folder) for folder in folders)
+        # Each folder under its own prefix, so that a template added to an earlier folder is
+        # found at once instead of Jinja's cached copy of the one it shadows.
         self.environment = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(folder) for folder in self.folders]),
+            loader=jinja2.PrefixLoader({
+                str(index): jinja2.FileSystemLoader(str(folder))
+                for index, folder in enumerate(self.folders)
+            }),
             autoescape=True,
             undefined=jinja2.ChainableUndefined,
             trim_blocks=True,
@@ -93,20 +98,25 @@ class TemplateLibrary:
         )
         self.environment.globals["page_url"] = page_url
 
-    def path(self, key: str) -> Path | None:
-        """The file that defines template `key`, or None when there is none (or the key is not a
-        plain name)."""
-        if not _SAFE_KEY.match(key):
+    def name(self, key: str, *, internal: bool = False) -> str | None:
+        """The loader's name of the file that defines template `key` (the first folder's), or
+        None when there is none or the key is not a plain name (internal templates such as
+        "_notice" are not callable from pages; pass internal=True to find them)."""
+        if not internal and not _SAFE_KEY.match(key):
             return None
-        for folder in self.folders:
-            candidate = folder / f"{key}.html"
-            if candidate.is_file():
-                return candidate
+        for index, folder in enumerate(self.folders):
+            if (folder / f"{key}.html").is_file():
+                return f"{index}/{key}.html"
         return None
+
+    def get(self, key: str, *, internal: bool = False) -> jinja2.Template | None:
+        """The compiled template `key`, or None when no folder defines it."""
+        name = self.name(key, internal=internal)
+        return self.environment.get_template(name) if name is not None else None
 
     def exists(self, key: str) -> bool:
         """True when a template file defines `key`."""
-        return self.path(key) is not None
+        return self.name(key) is not None
 
     def digests(self) -> dict[str, str]:
         """Every template's key and the SHA-1 of its source (the first folder's wins)."""
@@ -134,11 +144,11 @@ def render_call(
     library: TemplateLibrary,
 ) -> Markup:
     """Render one call to trusted markup (or to a notice naming the problem)."""
-    env = library.environment
     if depth > MAX_DEPTH:
-        return _notice(env, "too_deep", call)
-    if not library.exists(call.key):
-        return _notice(env, "unknown", call)
+        return _notice(library, "too_deep", call)
+    template = library.get(call.key)
+    if template is None:
+        return _notice(library, "unknown", call)
     raw: dict[str, str] = {str(i + 1): value for i, value in enumerate(call.positional)}
     raw.update(call.named)
     rendered = {name: render_fragment(value) for name, value in raw.items()}
@@ -153,10 +163,10 @@ def render_call(
         "arg_links": ArgumentLinks(call.positional, make_link),
     }
     try:
-        return Markup(env.get_template(f"{call.key}.html").render(context).strip())
+        return Markup(template.render(context).strip())
     except Exception:  # a broken template must not take the page down with it
         log.exception("template %s failed", call.key)
-        return _notice(env, "failed", call)
+        return _notice(library, "failed", call)
 
 
 def _first_link_target(value: str) -> str:
@@ -165,8 +175,9 @@ def _first_link_target(value: str) -> str:
     return match.group(1) if match else value
 
 
-def _notice(env: jinja2.Environment, problem: str, call: TemplateCall) -> Markup:
-    notice = env.get_template("_notice.html")
+def _notice(library: TemplateLibrary, problem: str, call: TemplateCall) -> Markup:
+    notice = library.get("_notice", internal=True)
+    assert notice is not None, "the built-in templates include _notice.html"
     return Markup(notice.render(problem=problem, name=call.name, block=call.block).strip())
 
 

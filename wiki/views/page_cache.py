@@ -2,13 +2,12 @@
 
 Most views are anonymous reads of a page's current revision, and nearly all their cost is
 building the response, not finding what to show. So the view first reads the page's
-fingerprint in one small query (latest revision, when its render was stored, its protection,
-whether its talk page exists) and, when a page with that fingerprint was already built for the
-same URL, sends the stored bytes. Anything that changes what the page shows changes the
-fingerprint: a new revision, a dropped render (whatever it consulted changed: see
-wiki.invalidation; a category page's render also depends on the category's members),
-protection, a talk page. Logged-in users and pending flash messages always get a freshly built
-page.
+fingerprint in one small query (latest revision, when its render was stored, its protection)
+and, when a page with that fingerprint was already built for the same URL, sends the stored
+bytes. Anything that changes what the page shows changes the fingerprint: a new revision, a
+dropped render (whatever it consulted changed, see wiki.invalidation; a render also depends on
+what the view shows beside it, such as the talk tab and a category's members), protection.
+Logged-in users and pending flash messages always get a freshly built page.
 """
 
 from __future__ import annotations
@@ -22,28 +21,55 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, request, session
-from sqlalchemy.orm import aliased
 
 from wiki.db import db
-from wiki.existence import readable
 from wiki.models import Page, Protection, RenderedRevision
-from wiki.titles import Title, talk_title
-
-MAX_PAGES = 2000
-
+from wiki.titles import Title
 
 Fingerprint = tuple[Any, ...]
 
 
 class PageStore:
-    """One app's stored pages: URL -> (fingerprint, body, content type), least recent first;
-    and how many views it answered (hits) and how many it had to build (builds)."""
+    """One app's stored pages: URL -> (fingerprint, body, content type), least recent first,
+    holding at most `capacity` bytes of bodies (0: store nothing); and how many views it
+    answered (hits) and how many it had to build (builds)."""
 
-    def __init__(self) -> None:
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
         self.pages: OrderedDict[str, tuple[Fingerprint, bytes, str]] = OrderedDict()
+        self.size = 0
         self.lock = Lock()
         self.hits = 0
         self.builds = 0
+
+    def get(self, key: str, mark: Fingerprint) -> tuple[bytes, str] | None:
+        """The stored body and content type for the URL if its fingerprint still matches."""
+        with self.lock:
+            found = self.pages.get(key)
+            if found is None or found[0] != mark:
+                return None
+            self.pages.move_to_end(key)
+            self.hits += 1
+            return found[1], found[2]
+
+    def put(self, key: str, mark: Fingerprint, body: bytes, content_type: str) -> None:
+        """Store a page, dropping the least recently used ones beyond the capacity."""
+        if len(body) > self.capacity:
+            return
+        with self.lock:
+            old = self.pages.pop(key, None)
+            if old is not None:
+                self.size -= len(old[1])
+            self.pages[key] = (mark, body, content_type)
+            self.size += len(body)
+            while self.size > self.capacity:
+                _, (_, dropped, _) = self.pages.popitem(last=False)
+                self.size -= len(dropped)
+
+    def count_build(self) -> None:
+        """Note a page built instead of served from the store."""
+        with self.lock:
+            self.builds += 1
 
 
 def store(app: Flask | None = None) -> PageStore:
@@ -55,15 +81,10 @@ def store(app: Flask | None = None) -> PageStore:
 @cache
 def _fingerprint_query() -> sa.Select[Any]:
     """Built once: the statement costs more to build than to run."""
-    talk = aliased(Page)
-    talk_exists = sa.exists().where(
-        talk.namespace == sa.bindparam("talk_namespace"), talk.title == Page.title,
-        readable(talk),
-    )
     return (
         sa.select(Page.latest_revision_id, Page.is_redirect, Page.is_deleted,
                   RenderedRevision.rendered_at, Protection.level, Protection.expires_at,
-                  Protection.reason, Protection.protected_at, talk_exists)
+                  Protection.reason, Protection.protected_at)
         .select_from(Page)
         .outerjoin(RenderedRevision, RenderedRevision.revision_id == Page.latest_revision_id)
         .outerjoin(Protection, Protection.page_id == Page.id)
@@ -83,50 +104,42 @@ def cacheable(title: Title) -> bool:
 
 def fingerprint(title: Title, now: datetime) -> Fingerprint | None:
     """What the page's rendering depends on, or None when it cannot be served from cache."""
-    talk = talk_title(title)
     # Core, not the ORM: plain columns need no entity loading, and this runs on every view.
     row = db.session.connection().execute(_fingerprint_query(), {
         "namespace": title.namespace, "title": title.text,
-        "talk_namespace": talk.namespace if talk else -99,
     }).first()
     if row is None:
         return None
-    latest, is_redirect, is_deleted, rendered_at, level, expires_at, reason, since, talk = row
+    latest, is_redirect, is_deleted, rendered_at, level, expires_at, reason, since = row
     if latest is None or is_deleted or rendered_at is None:
         return None
     if is_redirect and request.args.get("redirect") != "no":
         return None
     protected = level is not None and (expires_at is None or expires_at > now)
     return (latest, rendered_at, is_redirect,
-            (level, expires_at, reason, since) if protected else None, bool(talk))
+            (level, expires_at, reason, since) if protected else None)
 
 
 def serve(title: Title, now: datetime, build: Callable[[], Response]) -> Response:
     """The page from the cache when its fingerprint still matches, else built and stored."""
     if not cacheable(title):
         return build()
-    key = request.full_path
     pages = store()
+    if not pages.capacity:
+        return build()
+    key = request.full_path
     mark = fingerprint(title, now)
     if mark is not None:
-        with pages.lock:
-            hit = pages.pages.get(key)
-            if hit is not None and hit[0] == mark:
-                pages.pages.move_to_end(key)
-                pages.hits += 1
-                return Response(hit[1], status=200, content_type=hit[2])
+        hit = pages.get(key, mark)
+        if hit is not None:
+            return Response(hit[0], status=200, content_type=hit[1])
     response = build()
-    with pages.lock:
-        pages.builds += 1
+    pages.count_build()
     if mark is not None and response.status_code == 200 and not response.direct_passthrough:
-        body = response.get_data()
-        with pages.lock:
-            pages.pages[key] = (mark, body, response.content_type)
-            while len(pages.pages) > MAX_PAGES:
-                pages.pages.popitem(last=False)
+        pages.put(key, mark, response.get_data(), response.content_type)
     return response
 
 
 def init_app(app: Flask) -> None:
     """Give the app its own store (several apps in one process must not share pages)."""
-    app.extensions["wiki_page_cache"] = PageStore()
+    app.extensions["wiki_page_cache"] = PageStore(app.config["WIKI_PAGE_CACHE_BYTES"])
