@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from wiki.db import db
 from wiki.errors import BadParameter
+from wiki.existence import page_exists, readable
 from wiki.models import Page
 from wiki.titles import MAIN, SPECIAL, Title, try_parse_title
 
@@ -288,22 +289,11 @@ def suggest_titles(prefix: str, limit: int = MAX_SUGGESTIONS) -> list[Title]:
     rows = db.session.execute(
         sa.select(Page.namespace, Page.title)
         .join(_titles, _titles.c.page_id == Page.id)
-        .where(_titles.c.title_key >= key, _titles.c.title_key < key + "\U0010ffff",
-               Page.is_deleted.is_(False), Page.latest_revision_id.is_not(None))
+        .where(_titles.c.title_key >= key, _titles.c.title_key < key + "\U0010ffff", readable())
         .order_by(_titles.c.title_key, Page.namespace, Page.title)
         .limit(limit)
     ).all()
     return [Title(namespace, title) for namespace, title in rows]
-
-
-def _live_page(title: Title) -> Page | None:
-    """The page with this title if it exists and is not deleted."""
-    page = db.session.scalar(
-        sa.select(Page).where(Page.namespace == title.namespace, Page.title == title.text)
-    )
-    if page is None or page.is_deleted or page.latest_revision_id is None:
-        return None
-    return page
 
 
 def go_target(query: str) -> Title | None:
@@ -314,7 +304,7 @@ def go_target(query: str) -> Title | None:
         return None
     if title.namespace == SPECIAL:
         return title
-    if _live_page(title) is not None:
+    if page_exists(title):
         return title
     wanted = fold(title.full)
     return next((t for t in suggest_titles(title.full) if fold(t.full) == wanted), None)
@@ -323,6 +313,6 @@ def go_target(query: str) -> Title | None:
 def creatable_title(query: str) -> Title | None:
     """The title a query names when it is a valid title with no page yet, else None."""
     title = try_parse_title(query)
-    if title is None or title.namespace == SPECIAL or _live_page(title) is not None:
+    if title is None or title.namespace == SPECIAL or page_exists(title):
         return None
     return title

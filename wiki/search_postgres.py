@@ -20,6 +20,7 @@ HEADLINE_OPTIONS = (
     'ShortWord=2, MaxFragments=2, FragmentDelimiter=" \u2026 "'
 )
 
+# The page conditions mirror wiki.existence.readable(), and leave out redirects.
 _FILTERS = f"""
     FROM search_documents AS s
     JOIN pages AS p ON p.id = s.page_id

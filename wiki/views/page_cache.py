@@ -61,7 +61,7 @@ def _fingerprint_query() -> sa.Select[Any]:
         readable(talk),
     )
     return (
-        sa.select(Page.latest_revision_id, Page.is_redirect, Page.is_deleted,
+        sa.select(Page.latest_revision_id, Page.is_redirect, readable(),
                   RenderedRevision.rendered_at, Protection.level, Protection.expires_at,
                   Protection.reason, Protection.protected_at, talk_exists)
         .select_from(Page)
@@ -91,8 +91,8 @@ def fingerprint(title: Title, now: datetime) -> Fingerprint | None:
     }).first()
     if row is None:
         return None
-    latest, is_redirect, is_deleted, rendered_at, level, expires_at, reason, since, talk = row
-    if latest is None or is_deleted or rendered_at is None:
+    latest, is_redirect, exists, rendered_at, level, expires_at, reason, since, talk = row
+    if not exists or rendered_at is None:
         return None
     if is_redirect and request.args.get("redirect") != "no":
         return None
