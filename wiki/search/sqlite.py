@@ -12,7 +12,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from wiki.db import db
-from wiki.search import MATCH_END, MATCH_START, Document, RawHit, alternate_spellings
+from wiki.search.text import MATCH_END, MATCH_START, Document, RawHit, alternate_spellings
 
 # bm25 weights of title, body, title_alt, body_alt: a title word counts far more than a body word.
 _WEIGHTS = "10.0, 1.0, 10.0, 1.0"

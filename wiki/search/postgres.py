@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from wiki.db import db
-from wiki.search import MATCH_END, MATCH_START, Document, RawHit
+from wiki.search.text import MATCH_END, MATCH_START, Document, RawHit
 
 CONFIG = "wiki_search"
 # ts_headline options: values with spaces or commas are double-quoted.
