@@ -97,9 +97,6 @@ class Backend(Protocol):
     def index(self, document: Document) -> None:
         """Insert or replace the page's row, in the caller's transaction."""
 
-    def remove(self, page_id: int) -> None:
-        """Delete the page's row, if any."""
-
     def search(self, query: str, terms: list[str], namespace: int, limit: int, offset: int,
                cap: int) -> tuple[int, list[RawHit]]:
         """The number of matches (cap + 1 meaning "more than cap") and a page of them."""
@@ -125,12 +122,6 @@ def index_page(page: Page, title: Title, text: str) -> None:
     _backend().index(make_document(page.id, title, text))
     db.session.execute(sa.delete(_titles).where(_titles.c.page_id == page.id))
     db.session.execute(sa.insert(_titles).values(page_id=page.id, title_key=fold(title.full)))
-
-
-def remove_page(page_id: int) -> None:
-    """Take a page out of the index, in the caller's transaction."""
-    _backend().remove(page_id)
-    db.session.execute(sa.delete(_titles).where(_titles.c.page_id == page_id))
 
 
 def search(query: str, namespace: int = MAIN, limit: int = 20, offset: int = 0) -> SearchResults:

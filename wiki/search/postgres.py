@@ -43,13 +43,6 @@ def index(document: Document) -> None:
     )
 
 
-def remove(page_id: int) -> None:
-    """Delete the page's row, if any."""
-    db.session.execute(
-        sa.text("DELETE FROM search_documents WHERE page_id = :page_id"), {"page_id": page_id}
-    )
-
-
 def search(
     query: str, terms: list[str], namespace: int, limit: int, offset: int, cap: int
 ) -> tuple[int, list[RawHit]]:

@@ -53,7 +53,9 @@ def title_match_expression(terms: list[str]) -> str:
 
 def index(document: Document) -> None:
     """Replace the page's row."""
-    remove(document.page_id)
+    db.session.execute(
+        sa.text("DELETE FROM search_fts WHERE rowid = :page_id"), {"page_id": document.page_id}
+    )
     db.session.execute(
         sa.text(
             "INSERT INTO search_fts (rowid, title, body, title_alt, body_alt) "
@@ -66,13 +68,6 @@ def index(document: Document) -> None:
             "title_alt": document.title_alt,
             "body_alt": document.body_alt,
         },
-    )
-
-
-def remove(page_id: int) -> None:
-    """Delete the page's row, if any."""
-    db.session.execute(
-        sa.text("DELETE FROM search_fts WHERE rowid = :page_id"), {"page_id": page_id}
     )
 
 
