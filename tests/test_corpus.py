@@ -15,7 +15,7 @@ from flask import Flask
 from wiki import corpus, pages, search
 from wiki.db import db
 from wiki.models import Link, RenderedRevision, Revision
-from wiki.search import fold
+from wiki.search.text import fold
 from wiki.titles import parse_title
 
 PAGES, REVISIONS = 30, 3

@@ -14,7 +14,8 @@ from markupsafe import Markup
 
 from wiki import pages, search
 from wiki.errors import BadParameter
-from wiki.search_sqlite import match_expression, quote, title_match_expression
+from wiki.search.sqlite import match_expression, quote, title_match_expression
+from wiki.search.text import MATCH_END, MATCH_START, fold, plain_text, query_terms, snippet_markup
 from wiki.titles import parse_title
 
 RESULT_TITLE = re.compile(r'<div class="search-result-heading"><a href="[^"]*">([^<]*)</a>')
@@ -290,7 +291,7 @@ def test_migration_indexes_existing_pages(app: Flask, client: FlaskClient) -> No
     ("snake_case", ["snake", "case"]),
 ])
 def test_query_terms(query: str, terms: list[str]) -> None:
-    assert search.query_terms(query) == terms
+    assert query_terms(query) == terms
 
 
 def test_fts5_expressions_quote_every_term() -> None:
@@ -302,9 +303,9 @@ def test_fts5_expressions_quote_every_term() -> None:
 
 
 def test_fold_and_clean_query() -> None:
-    assert search.fold("Boris  Tadić") == "boris tadic"
-    assert search.fold("Azerbaijan–Kosovo_relations") == "azerbaijan-kosovo relations"
-    assert search.fold("Đorđe Straße Øre") == "dorde strasse ore"
+    assert fold("Boris  Tadić") == "boris tadic"
+    assert fold("Azerbaijan–Kosovo_relations") == "azerbaijan-kosovo relations"
+    assert fold("Đorđe Straße Øre") == "dorde strasse ore"
     assert search.clean_query("  a\x00b\n c\u202e ") == "a b c"
     with pytest.raises(BadParameter):
         search.clean_query("x" * 1001)
@@ -314,18 +315,18 @@ def test_plain_text_keeps_words_not_syntax() -> None:
     text = ("## History\n\n{{Infobox|Kosovo|capital=Pristina}} See [[Serbia|Serbian]] and "
             "[[Baku]], **bold** [link](https://example.org) \\[x\\] [[Category:People]]\n"
             "- item \ue000")
-    assert search.plain_text(text) == (
+    assert plain_text(text) == (
         "History Kosovo Pristina See Serbian and Baku, bold link [x] People item"
     )
 
 
 def test_snippet_markup_escapes_text_and_marks_matches() -> None:
-    raw = f"<b>&</b> {search.MATCH_START}Tadić{search.MATCH_END} {search.MATCH_END}end"
-    snippet = search.snippet_markup(raw)
+    raw = f"<b>&</b> {MATCH_START}Tadić{MATCH_END} {MATCH_END}end"
+    snippet = snippet_markup(raw)
     assert isinstance(snippet, Markup)
     assert str(snippet) == ('&lt;b&gt;&amp;&lt;/b&gt; <span class="searchmatch">Tadić</span> '
                             "end")
-    assert str(search.snippet_markup(f"{search.MATCH_START}<i>")) == \
+    assert str(snippet_markup(f"{MATCH_START}<i>")) == \
         '<span class="searchmatch">&lt;i&gt;</span>'
 
 

@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wiki import actionlog, clock, pages
 from wiki.db import db, write_transaction
 from wiki.errors import BadParameter, WikiError
+from wiki.existence import readable
 from wiki.models import Page, Revision, User
 from wiki.titles import USER, InvalidTitleError, Title, parse_title
 
@@ -136,7 +137,7 @@ def contributions(author: str, limit: int, offset: int = 0) -> tuple[list[Revisi
     rows = list(db.session.scalars(
         sa.select(Revision).options(selectinload(Revision.page))
         .join(Page, Page.id == Revision.page_id)
-        .where(Revision.author == author, Page.is_deleted.is_(False))
+        .where(Revision.author == author, readable())
         .order_by(Revision.id.desc()).offset(offset).limit(limit + 1)
     ))
     return rows[:limit], len(rows) > limit

@@ -17,12 +17,6 @@ class WikiError(Exception):
         self.details = details
 
 
-class InvalidTitle(WikiError):
-    """The text cannot be a page title."""
-
-    code = "invalidtitle"
-
-
 class BadParameter(WikiError):
     """A query parameter or form field is malformed or missing."""
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from wiki.db import db
+from wiki.existence import is_readable
 from wiki.extensions import Registry
 from wiki.models import CategoryLink, Link, Page, RenderDependency, RenderedRevision
 from wiki.titles import Title
@@ -67,7 +68,7 @@ class PageChange:
 
 def page_state(page: Page | None) -> PageState:
     """A page's state as stored now (MISSING for no page, or a deleted one)."""
-    if page is None or page.id is None or page.is_deleted or page.latest_revision_id is None:
+    if page is None or page.id is None or not is_readable(page):
         return MISSING
     categories = db.session.scalars(
         sa.select(CategoryLink.category).where(CategoryLink.from_page_id == page.id))

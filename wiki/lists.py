@@ -141,7 +141,7 @@ def recent_changes(*, limit: int, offset: int = 0, hide_minor: bool = False,
         sa.select(Revision, Page.namespace, Page.title, parent.size)
         .join(Page, Page.id == Revision.page_id)
         .outerjoin(parent, parent.id == Revision.parent_id)
-        .where(Page.is_deleted == sa.false())
+        .where(readable())
         .options(defer(Revision.text))
     )
     if hide_minor:

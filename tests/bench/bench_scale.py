@@ -65,8 +65,8 @@ from bench_views import (
 )
 
 from wiki import corpus
-from wiki.search import query_terms
-from wiki.search_sqlite import match_expression
+from wiki.search.sqlite import match_expression
+from wiki.search.text import query_terms
 
 ARTICLE_TARGET = 1.2
 SEARCH_P95_MS = 50.0

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from wiki.db import db
+from wiki.existence import readable
 from wiki.models import Link, Page
 from wiki.relations.country import Country
 from wiki.relations.names import find_country, parse_relations_title, relations_title, sort_key
@@ -33,8 +34,7 @@ def relations_pages() -> list[RelationsPage]:
         sa.select(Page.title).where(
             Page.namespace == MAIN,
             Page.is_redirect.is_(False),
-            Page.is_deleted.is_(False),
-            Page.latest_revision_id.is_not(None),
+            readable(),
             Page.title.like("%relations"),
         )
     )
@@ -53,7 +53,7 @@ def titles_for_pair(first: Country, second: Country) -> list[str]:
     wanted = {first, second}
     titles = db.session.scalars(
         sa.select(Page.title).where(
-            Page.namespace == MAIN, Page.is_deleted.is_(False), Page.title.like("%relations")
+            Page.namespace == MAIN, readable(), Page.title.like("%relations")
         ).order_by(Page.title)
     )
     return [title for title in titles if set(parse_relations_title(title) or ()) == wanted]

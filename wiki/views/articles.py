@@ -11,6 +11,7 @@ from flask import Blueprint, Response, make_response, redirect, render_template,
 from wiki import actionlog, clock, pages, permissions, rendering, throttle
 from wiki.diff import diff_texts
 from wiki.errors import BadParameter, PageNotFound
+from wiki.existence import is_readable
 from wiki.models import Page, Revision
 from wiki.titles import SPECIAL, Title, parse_title, try_parse_title
 from wiki.views import editing, feeds, lists, missing, moderation, page_cache
@@ -198,7 +199,8 @@ def show_diff(title: Title):  # type: ignore[no-untyped-def]
     """Two revisions side by side, the newer one rendered below, as Wikipedia shows a diff."""
     older, newer = _resolve_diff_pair(pages.find_page(title))
     page = newer.page
-    if page.is_deleted:  # a deleted page's revisions are for administrators to restore, not read
+    # A deleted page's revisions are for administrators to restore, not read.
+    if not is_readable(page):
         raise PageNotFound(f'There is no page titled "{page.full_title}".')
     return render_template(
         "articles/diff.html", title=Title(page.namespace, page.title), page=page,

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, request, session
 
 from wiki.db import db
+from wiki.existence import readable
 from wiki.models import Page, Protection, RenderedRevision
 from wiki.titles import Title
 
@@ -82,7 +83,7 @@ def store(app: Flask | None = None) -> PageStore:
 def _fingerprint_query() -> sa.Select[Any]:
     """Built once: the statement costs more to build than to run."""
     return (
-        sa.select(Page.latest_revision_id, Page.is_redirect, Page.is_deleted,
+        sa.select(Page.latest_revision_id, Page.is_redirect, readable(),
                   RenderedRevision.rendered_at, Protection.level, Protection.expires_at,
                   Protection.reason, Protection.protected_at)
         .select_from(Page)
@@ -110,8 +111,8 @@ def fingerprint(title: Title, now: datetime) -> Fingerprint | None:
     }).first()
     if row is None:
         return None
-    latest, is_redirect, is_deleted, rendered_at, level, expires_at, reason, since = row
-    if latest is None or is_deleted or rendered_at is None:
+    latest, is_redirect, exists, rendered_at, level, expires_at, reason, since = row
+    if not exists or rendered_at is None:
         return None
     if is_redirect and request.args.get("redirect") != "no":
         return None

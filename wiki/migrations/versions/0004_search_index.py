@@ -65,7 +65,7 @@ def upgrade():
 
 def _fill(dialect):
     """Index the latest revision of every page that exists before this migration."""
-    from wiki.search import fold, make_document
+    from wiki.search.text import fold, make_document
     from wiki.titles import Title
 
     bind = op.get_bind()

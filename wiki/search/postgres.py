@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from wiki.db import db
-from wiki.search import MATCH_END, MATCH_START, Document, RawHit
+from wiki.search.text import MATCH_END, MATCH_START, Document, RawHit
 
 CONFIG = "wiki_search"
 # ts_headline options: values with spaces or commas are double-quoted.
@@ -20,6 +20,7 @@ HEADLINE_OPTIONS = (
     'ShortWord=2, MaxFragments=2, FragmentDelimiter=" \u2026 "'
 )
 
+# The page conditions mirror wiki.existence.readable(), and leave out redirects.
 _FILTERS = f"""
     FROM search_documents AS s
     JOIN pages AS p ON p.id = s.page_id
@@ -39,13 +40,6 @@ def index(document: Document) -> None:
             "ON CONFLICT (page_id) DO UPDATE SET body = EXCLUDED.body, document = EXCLUDED.document"
         ),
         {"page_id": document.page_id, "title": document.title, "body": document.body},
-    )
-
-
-def remove(page_id: int) -> None:
-    """Delete the page's row, if any."""
-    db.session.execute(
-        sa.text("DELETE FROM search_documents WHERE page_id = :page_id"), {"page_id": page_id}
     )
 
 
