@@ -53,8 +53,11 @@ def store(app: Flask | None = None) -> PageStore:
 
 
 @cache
-def _fingerprint_query() -> sa.Select[Any]:
-    """Built once: the statement costs more to build than to run."""
+def _fingerprint_query() -> sa.Select[
+    int | None, bool, bool, datetime, str, datetime | None, str, datetime, bool
+]:
+    """Built once: the statement costs more to build than to run. (The outer-joined render and
+    protection columns come back as None when missing; the type cannot say so.)"""
     talk = aliased(Page)
     talk_exists = sa.exists().where(
         talk.namespace == sa.bindparam("talk_namespace"), talk.title == Page.title,
@@ -91,14 +94,14 @@ def fingerprint(title: Title, now: datetime) -> Fingerprint | None:
     }).first()
     if row is None:
         return None
-    latest, is_redirect, exists, rendered_at, level, expires_at, reason, since, talk = row
+    latest, is_redirect, exists, rendered_at, level, expires_at, reason, since, has_talk = row
     if not exists or rendered_at is None:
         return None
     if is_redirect and request.args.get("redirect") != "no":
         return None
     protected = level is not None and (expires_at is None or expires_at > now)
     return (latest, rendered_at, is_redirect,
-            (level, expires_at, reason, since) if protected else None, bool(talk))
+            (level, expires_at, reason, since) if protected else None, bool(has_talk))
 
 
 def serve(title: Title, now: datetime, build: Callable[[], Response]) -> Response:
