@@ -1,4 +1,5 @@
 # make run: a working wiki on http://127.0.0.1:5000/   make test: the whole suite
+# make lint: ruff and mypy
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -33,6 +34,7 @@ test: install-test
 
 lint: install-test
 	$(BIN)/ruff check wiki tests
+	$(BIN)/mypy
 
 bench: install-test
 	$(BIN)/python tests/bench/bench_views.py

@@ -27,7 +27,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 
 import sqlalchemy as sa
 from flask import current_app
@@ -151,11 +151,11 @@ def plan(count: int, seed: int) -> list[PlannedPage]:
             if kind == "relations" and pairs:
                 first, second = pairs.pop()
                 names = sorted((planned[first].title.text, planned[second].title.text))
-                text = _unique(rng, used, lambda names=names: f"{names[0]}–{names[1]} relations")
+                text = _unique(rng, used, partial(str, f"{names[0]}–{names[1]} relations"))
                 country = first
             else:
                 kind = "person" if kind == "relations" else kind
-                text = _unique(rng, used, lambda kind=kind: _title_text(rng, kind))
+                text = _unique(rng, used, partial(_title_text, rng, kind))
         links = _plan_links(rng, index, country, countries)
         planned.append(PlannedPage(parse_title(text), kind, country, links))
     return planned

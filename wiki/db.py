@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import Flask
@@ -35,6 +36,13 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+if TYPE_CHECKING:
+    # mypy cannot take an attribute as a base class (python/mypy#8603). db.Model is built from
+    # Base's body plus Flask-SQLAlchemy's mixins, so models are checked as Base subclasses.
+    Model = Base
+else:
+    Model = db.Model
 
 # Set while a write transaction is open: nested calls join it, and SQLite begins it IMMEDIATE.
 _writing: contextvars.ContextVar[bool] = contextvars.ContextVar("writing", default=False)

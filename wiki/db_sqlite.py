@@ -5,10 +5,11 @@ when the writer would rather give up than wait."""
 from __future__ import annotations
 
 import contextvars
-from typing import Any
+import sqlite3
 
 import sqlalchemy as sa
 from flask import Flask
+from sqlalchemy.pool import ConnectionPoolEntry
 
 QUICK_BUSY_TIMEOUT_MS = 50
 
@@ -30,7 +31,7 @@ def install(engine: sa.Engine, busy_timeout_ms: int,
     """Pragmas on every new connection, and BEGIN IMMEDIATE for write transactions."""
 
     @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
         # pysqlite opens transactions lazily and never for BEGIN; take control so writes
         # start with BEGIN IMMEDIATE and cannot deadlock on a lock upgrade.
         dbapi_connection.isolation_level = None

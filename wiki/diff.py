@@ -14,6 +14,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 HEADER, CONTEXT, ADD, DELETE, CHANGE = "header", "context", "add", "delete", "change"
 
@@ -76,7 +77,8 @@ def matching_blocks(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Block]
     return merged
 
 
-def _match(a: Sequence, alo: int, ahi: int, b: Sequence, blo: int, bhi: int, out: list) -> None:
+def _match(a: Sequence[Hashable], alo: int, ahi: int, b: Sequence[Hashable], blo: int, bhi: int,
+           out: list[Block]) -> None:
     """Append matching blocks of ``a[alo:ahi]`` and ``b[blo:bhi]`` to ``out`` in order."""
     prefix = 0
     while alo + prefix < ahi and blo + prefix < bhi and a[alo + prefix] == b[blo + prefix]:
@@ -97,7 +99,8 @@ def _match(a: Sequence, alo: int, ahi: int, b: Sequence, blo: int, bhi: int, out
 
 
 def _match_middle(
-    a: Sequence, alo: int, ahi: int, b: Sequence, blo: int, bhi: int, out: list
+    a: Sequence[Hashable], alo: int, ahi: int, b: Sequence[Hashable], blo: int, bhi: int,
+    out: list[Block],
 ) -> None:
     """Match a range whose ends differ, splitting large ranges at lines unique to both sides."""
     a_part, b_part = a[alo:ahi], b[blo:bhi]
@@ -121,7 +124,8 @@ def _match_middle(
 
 
 def _unique_anchors(
-    a: Sequence, b: Sequence, a_counts: Counter, b_counts: Counter
+    a: Sequence[Hashable], b: Sequence[Hashable], a_counts: Counter[Hashable],
+    b_counts: Counter[Hashable],
 ) -> list[tuple[int, int]]:
     """Return the longest in-order chain of positions of items occurring once in each side."""
     b_position = {item: j for j, item in enumerate(b) if b_counts[item] == 1}
@@ -229,24 +233,24 @@ def tokenize(line: str) -> list[str]:
 def _word_diff(old: str, new: str) -> tuple[tuple[Segment, ...], tuple[Segment, ...], float]:
     """Compare two lines by words; return both sides' segments and their similarity (0..1)."""
     old_tokens, new_tokens = tokenize(old), tokenize(new)
-    runs: list[list] = []  # [changed, old text, new text]
+    runs: list[tuple[bool, str, str]] = []  # (changed, old text, new text)
     shared = 0
     for tag, i1, i2, j1, j2 in _opcodes(matching_blocks(old_tokens, new_tokens)):
         old_text, new_text = "".join(old_tokens[i1:i2]), "".join(new_tokens[j1:j2])
         if tag == "equal":
             shared += sum(len(token) for token in old_tokens[i1:i2] if not token.isspace())
-        runs.append([tag != "equal", old_text, new_text])
+        runs.append((tag != "equal", old_text, new_text))
     visible = len("".join(old.split())) + len("".join(new.split()))
     similarity = 2 * shared / visible if visible else 1.0
     # Whitespace between two changed runs reads better as part of one changed phrase.
     for index in range(1, len(runs) - 1):
-        run = runs[index]
-        if not run[0] and run[1].isspace() and runs[index - 1][0] and runs[index + 1][0]:
-            run[0] = True
+        changed, old_run, new_run = runs[index]
+        if not changed and old_run.isspace() and runs[index - 1][0] and runs[index + 1][0]:
+            runs[index] = (True, old_run, new_run)
     return _segments(runs, 1), _segments(runs, 2), similarity
 
 
-def _segments(runs: list[list], side: int) -> tuple[Segment, ...]:
+def _segments(runs: list[tuple[bool, str, str]], side: Literal[1, 2]) -> tuple[Segment, ...]:
     """Join one side's runs into segments, merging neighbours with the same flag."""
     segments: list[Segment] = []
     for run in runs:

@@ -7,6 +7,7 @@ Every list, lookup and render asks through here, so the rule is written once.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeGuard
 
 import sqlalchemy as sa
 
@@ -23,7 +24,7 @@ def readable(page: type[Page] = Page) -> sa.ColumnElement[bool]:
     return sa.and_(page.is_deleted == sa.false(), page.latest_revision_id.is_not(None))
 
 
-def is_readable(page: Page | None) -> bool:
+def is_readable(page: Page | None) -> TypeGuard[Page]:
     """The same rule for a loaded page."""
     return page is not None and page.latest_revision_id is not None and not page.is_deleted
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
+from flask.typing import ResponseReturnValue
 
 if TYPE_CHECKING:
     from wiki.invalidation import PageChange
@@ -35,7 +36,7 @@ class SpecialPage:
 
     name: str
     description: str
-    view: Callable[[str], Any]
+    view: Callable[[str], ResponseReturnValue]
     sidebar: str | None = None
     order: int = 50
 

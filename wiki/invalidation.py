@@ -68,7 +68,7 @@ class PageChange:
 
 def page_state(page: Page | None) -> PageState:
     """A page's state as stored now (MISSING for no page, or a deleted one)."""
-    if page is None or page.id is None or not is_readable(page):
+    if not is_readable(page) or page.id is None:
         return MISSING
     categories = db.session.scalars(
         sa.select(CategoryLink.category).where(CategoryLink.from_page_id == page.id))

@@ -195,7 +195,7 @@ def random_page(namespace: int = MAIN, rng: random.Random | None = None) -> Titl
     return Title(namespace, text) if text is not None else None
 
 
-def _linking_pages(targets: list[Title]) -> sa.Select[tuple[int, str, int, str, bool]]:
+def _linking_pages(targets: list[Title]) -> sa.Select[int, str, int, str, bool]:
     """(target namespace, target title, page namespace, page title, is redirect) of links."""
     pairs = [sa.and_(Link.to_namespace == t.namespace, Link.to_title == t.text) for t in targets]
     return (
@@ -273,7 +273,7 @@ def category_members(name: str, start: str = "", limit: int = 200
 
 
 @cache
-def _pair_query() -> sa.Select:  # type: ignore[type-arg]
+def _pair_query() -> sa.Select[int]:
     """Built once (it runs on every page view, where building costs more than running)."""
     return sa.select(Page.namespace).where(
         readable(), Page.title == sa.bindparam("title"),

@@ -9,10 +9,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wiki.db import db
+from wiki.db import Model
 
 
-class Page(db.Model):
+class Page(Model):
     """A title in a namespace, pointing at its latest revision."""
 
     __tablename__ = "pages"
@@ -41,7 +41,7 @@ class Page(db.Model):
         return Title(self.namespace, self.title).full
 
 
-class Revision(db.Model):
+class Revision(Model):
     """One saved state of a page. Inserted once and never updated or deleted by editing."""
 
     __tablename__ = "revisions"
@@ -62,7 +62,7 @@ class Revision(db.Model):
     page: Mapped[Page] = relationship(foreign_keys=[page_id])
 
 
-class Link(db.Model):
+class Link(Model):
     """A wikilink in a page's latest revision: from a page to a title, existing or not."""
 
     __tablename__ = "links"
@@ -75,7 +75,7 @@ class Link(db.Model):
     to_title: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
 
 
-class RenderedRevision(db.Model):
+class RenderedRevision(Model):
     """The render cache: a revision's sanitized HTML and table of contents."""
 
     __tablename__ = "rendered_revisions"
@@ -89,7 +89,7 @@ class RenderedRevision(db.Model):
     rendered_at: Mapped[datetime] = mapped_column(sa.DateTime)
 
 
-class RenderDependency(db.Model):
+class RenderDependency(Model):
     """One topic a stored render consulted (a title's state, a template, a category's members,
     live data); a write that changes the topic's answer drops the render. Rows go with their
     render (ON DELETE CASCADE)."""
@@ -103,7 +103,7 @@ class RenderDependency(db.Model):
     topic: Mapped[str] = mapped_column(sa.String(320), primary_key=True)
 
 
-class TemplateVersion(db.Model):
+class TemplateVersion(Model):
     """The digest of each wiki template's source when renders were last checked against it."""
 
     __tablename__ = "template_versions"
@@ -112,7 +112,7 @@ class TemplateVersion(db.Model):
     digest: Mapped[str] = mapped_column(sa.String(40))
 
 
-class User(db.Model):
+class User(Model):
     """An account. Anonymous editors have none; they are known by their IP address."""
 
     __tablename__ = "users"
@@ -124,7 +124,7 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime)
 
 
-class Protection(db.Model):
+class Protection(Model):
     """Who may edit a page: "editor" (logged in) or "admin", until an optional expiry."""
 
     __tablename__ = "protections"
@@ -139,7 +139,7 @@ class Protection(db.Model):
     protected_at: Mapped[datetime] = mapped_column(sa.DateTime)
 
 
-class LogEntry(db.Model):
+class LogEntry(Model):
     """An administrative action (protect, delete, undelete, rollback, new account), for
     Special:Log and the page's history."""
 
@@ -156,7 +156,7 @@ class LogEntry(db.Model):
     details: Mapped[str] = mapped_column(sa.Text, default="")
 
 
-class CategoryLink(db.Model):
+class CategoryLink(Model):
     """A page's membership of a category, from [[Category:Name]] in its latest revision."""
 
     __tablename__ = "category_links"

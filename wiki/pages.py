@@ -92,7 +92,7 @@ def find_page(title: Title) -> Page | None:
 def get_page(title: Title) -> Page:
     """The page with this title, or PageNotFound (also for a deleted page)."""
     page = find_page(title)
-    if page is None or not is_readable(page):
+    if not is_readable(page):
         raise PageNotFound(f'There is no page titled "{title.full}".', title=title.full)
     return page
 
@@ -109,8 +109,9 @@ class CurrentPage:
 
 
 @cache
-def _current_page_query() -> sa.Select:  # type: ignore[type-arg]
-    """Built once: constructing the statement costs more than running it."""
+def _current_page_query() -> sa.Select[Page, Revision, RenderedRevision, Protection]:
+    """Built once: constructing the statement costs more than running it. (The outer-joined
+    render and protection come back as None when missing; the type cannot say so.)"""
     return (
         sa.select(Page, Revision, RenderedRevision, Protection)
         .join(Revision, Revision.id == Page.latest_revision_id)

@@ -39,9 +39,10 @@ class ActiveProtection:
 def active_protection(page: Page | None, now: datetime | None = None,
                       row: Protection | None = None) -> ActiveProtection | None:
     """The page's protection if it has one that has not expired (pass the row if fetched)."""
-    if row is None and (page is None or page.id is None):
-        return None
-    row = row if row is not None else db.session.get(Protection, page.id)  # type: ignore[union-attr]
+    if row is None:
+        if page is None or page.id is None:
+            return None
+        row = db.session.get(Protection, page.id)
     if row is None:
         return None
     now = now or clock.utcnow()

@@ -9,7 +9,7 @@ import time
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from limits import parse_many
+from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
@@ -26,7 +26,8 @@ def _reads_are_free() -> bool:
 
 def edit_limit() -> str:
     """The configured edit limit (read per request, so tests and operators can change it)."""
-    return current_app.config["WIKI_EDIT_RATE_LIMIT"]
+    limit: str = current_app.config["WIKI_EDIT_RATE_LIMIT"]
+    return limit
 
 
 def account_key() -> str:
@@ -42,7 +43,7 @@ def is_not_a_save() -> bool:
 
 
 def _login_limiter() -> MovingWindowRateLimiter:
-    state = current_app.extensions["wiki_login_limiter"]
+    state: MovingWindowRateLimiter = current_app.extensions["wiki_login_limiter"]
     return state
 
 
@@ -67,7 +68,7 @@ def record_login_failure(name: str) -> None:
             strategy.hit(item, "login", key)
 
 
-def _login_keys(name: str):  # type: ignore[no-untyped-def]
+def _login_keys(name: str) -> list[tuple[str, list[RateLimitItem]]]:
     config = current_app.config
     return [
         (f"account:{name.strip().lower()}", parse_many(config["WIKI_LOGIN_RATE_LIMIT"])),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,7 +101,7 @@ def markdown() -> mistune.Markdown:
 
 def _render_document(
     text: str, lookups: Lookups, depth: int, env_out: dict[str, Any]
-) -> tuple[Markup, dict[str, Any]]:
+) -> tuple[Markup, MutableMapping[str, Any]]:
     """Parse, render, sanitize and fill in templates; record links and templates in env_out.
 
     Returns the markup and the document's own parse environment (its headings, footnotes).

@@ -23,7 +23,7 @@ _TAG_NAME = re.compile(r"^<\s*/?\s*([a-zA-Z][a-zA-Z0-9]*)")
 
 def _user_tag_allowed(html: str) -> bool:
     match = _TAG_NAME.match(html.strip())
-    return bool(match) and match.group(1).lower() in USER_HTML_TAGS
+    return match is not None and match.group(1).lower() in USER_HTML_TAGS
 
 
 class WikiRenderer(HTMLRenderer):

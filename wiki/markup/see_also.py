@@ -21,7 +21,8 @@ def _item_text(item: dict[str, Any]) -> str | None:
     children = item.get("children", [])
     if len(children) != 1 or children[0]["type"] not in {"block_text", "paragraph"}:
         return None
-    return children[0].get("text")
+    text: str | None = children[0].get("text")
+    return text
 
 
 def _see_also_links(list_token: dict[str, Any]) -> list[tuple[str, str]] | None:

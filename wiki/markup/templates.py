@@ -8,6 +8,7 @@ puts the result where its placeholder stands (see wiki.markup.wikitemplates).
 from __future__ import annotations
 
 import re
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,7 +104,7 @@ def parse_call(source: str, block: bool) -> TemplateCall | None:
     return TemplateCall(name, tuple(positional), tuple(named), block)
 
 
-def _record(env: dict[str, Any], call: TemplateCall) -> int:
+def _record(env: MutableMapping[str, Any], call: TemplateCall) -> int:
     calls: list[TemplateCall] = env.setdefault("templates", [])
     calls.append(call)
     return len(calls) - 1

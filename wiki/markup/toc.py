@@ -6,6 +6,7 @@ stores TocEntry items in state.env["toc"]. The References heading footnotes prod
 
 from __future__ import annotations
 
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,7 @@ class TocEntry:
     number: str
 
 
-def heading_plain_text(md: Markdown, raw: str, env: dict[str, Any]) -> str:
+def heading_plain_text(md: Markdown, raw: str, env: MutableMapping[str, Any]) -> str:
     """The text of a heading without markup, rendered in a scratch environment."""
     scratch = {"lookups": env["lookups"], "ref_links": env.get("ref_links", {})}
     tokens = md.inline(raw, scratch)
@@ -74,7 +75,7 @@ def toc(md: Markdown) -> None:
     md.before_render_hooks.append(_assign_ids)
 
 
-def build_toc(env: dict[str, Any]) -> tuple[TocEntry, ...]:
+def build_toc(env: Mapping[str, Any]) -> tuple[TocEntry, ...]:
     """The entries of a rendered page, References included when it has footnotes."""
     found = list(env.get("headings", []))
     if env.get("footnotes") and REFERENCES not in env.get("used_anchors", ()):

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import jinja2
 from markupsafe import Markup
@@ -51,7 +51,7 @@ class LinkTarget:
         return "" if self.exists else "new"
 
 
-class ArgumentLinks(Sequence):  # type: ignore[type-arg]
+class ArgumentLinks(Sequence[LinkTarget | None]):
     """The positional arguments as links, made (and recorded as links) only when a template
     reads them: a template that shows an argument as plain text must not create a link."""
 
@@ -64,7 +64,13 @@ class ArgumentLinks(Sequence):  # type: ignore[type-arg]
     def __len__(self) -> int:
         return len(self._values)
 
-    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+    @overload
+    def __getitem__(self, index: int) -> LinkTarget | None: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[LinkTarget | None]: ...
+
+    def __getitem__(self, index: int | slice) -> LinkTarget | None | list[LinkTarget | None]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         index = range(len(self._values))[index]

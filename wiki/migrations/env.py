@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 
 from alembic import context
+from alembic.operations.ops import MigrationScript
+from alembic.runtime.migration import MigrationContext
 from flask import current_app
 
 log = logging.getLogger("alembic.env")
@@ -29,9 +31,13 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
-def _skip_empty_autogenerate(migration_context, revision, directives) -> None:  # type: ignore[no-untyped-def]
+def _skip_empty_autogenerate(migration_context: MigrationContext, revision: object,
+                             directives: list[MigrationScript]) -> None:
     """Do not write a migration file when the models did not change."""
-    if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+    if not getattr(config.cmd_opts, "autogenerate", False):
+        return
+    upgrade_ops = directives[0].upgrade_ops
+    if upgrade_ops is not None and upgrade_ops.is_empty():
         directives[:] = []
         log.info("No changes in schema detected.")
 

@@ -254,13 +254,15 @@ def pair_layout(first: str, second: str) -> tuple[Azimuthal, tuple[float, ...]] 
     one, two = data.countries[first], data.countries[second]
     if angular_distance(one.vector, two.vector) > WORLD_DISTANCE:
         return None
-    mean = tuple(a + b for a, b in zip(one.vector, two.vector, strict=True))
+    (ax, ay, az), (bx, by, bz) = one.vector, two.vector
+    mean = (ax + bx, ay + by, az + bz)
     lon_ref = vector_lon_lat(mean)[0]
     low, high, south, north = _relative_box(one.main + two.main, lon_ref)
     if high - low > 180.0:
         return None
     projection = Azimuthal(lon_ref + (low + high) / 2, (south + north) / 2)
-    xs, ys = [], []
+    xs: list[float] = []
+    ys: list[float] = []
     for poly in one.main + two.main:
         for index in poly.rings[0]:
             arc = index if index >= 0 else ~index

@@ -8,6 +8,7 @@ import hashlib
 import os
 import tempfile
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -69,7 +70,7 @@ class MapStore:
 
         return self._get(key, "svg", make)
 
-    def _get(self, key: str, extension: str, make) -> StoredMap:  # type: ignore[no-untyped-def]
+    def _get(self, key: str, extension: str, make: Callable[[], bytes]) -> StoredMap:
         mimetype = "image/svg+xml" if extension == "svg" else "image/png"
         with self._lock:
             if key in self._memory:

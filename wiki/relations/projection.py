@@ -81,7 +81,7 @@ class Azimuthal:
         lam0, sin0, cos0 = self.lam0, self.sin0, self.cos0
         cos_cutoff, radius = self.cos_cutoff, self.cutoff_radius
         cos, sin, sqrt = math.cos, math.sin, math.sqrt
-        out = []
+        out: list[Point] = []
         append = out.append
         for lam, sin_phi, cos_phi in zip(lams, sins, coss, strict=True):
             delta = lam - lam0

@@ -7,7 +7,9 @@ as double-quoted strings joined by AND, so no query text is ever read as FTS5 sy
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -120,17 +122,17 @@ def search(
     return total, hits
 
 
-def _scored(expression_key: str, params: dict) -> dict[int, float]:  # type: ignore[type-arg]
+def _scored(expression_key: str, params: Mapping[str, Any]) -> dict[int, float]:
     """rowid -> bm25 for the first `cap` rows matching one expression (no ORDER BY, so FTS5
     stops after cap rows and computes bm25 for those alone)."""
     rows = db.session.execute(sa.text(
         f"SELECT rowid, bm25(search_fts, {_WEIGHTS}) FROM search_fts "
         f"WHERE search_fts MATCH :{expression_key} LIMIT :cap"
     ), params).all()
-    return dict(rows)  # type: ignore[arg-type]
+    return dict(rows)
 
 
-def _rank(params: dict, offset: int, limit: int) -> list[int]:  # type: ignore[type-arg]
+def _rank(params: Mapping[str, Any], offset: int, limit: int) -> list[int]:
     """Page ids of this page of results: title matches first, then by bm25, then by title."""
     in_title = _scored("title_match", params)
     scores = _scored("match", params)

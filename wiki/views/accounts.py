@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 
 from flask import Flask, current_app, flash, g, redirect, render_template, request, session
+from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
 from wiki import accounts, actionlog
@@ -40,7 +41,7 @@ def _log_in(user: User) -> None:
 
 
 @special.special_page("CreateAccount", "Create an account")
-def create_account(_subpage: str):  # type: ignore[no-untyped-def]
+def create_account(_subpage: str) -> ResponseReturnValue:
     """Sign-up form; on success the new account is logged in."""
     values = {"name": request.form.get("name", "")[:100] if request.method == "POST" else ""}
     if request.method != "POST":
@@ -59,7 +60,7 @@ def create_account(_subpage: str):  # type: ignore[no-untyped-def]
 
 
 @special.special_page("UserLogin", "Log in")
-def login(_subpage: str):  # type: ignore[no-untyped-def]
+def login(_subpage: str) -> ResponseReturnValue:
     """Log-in form; failures are throttled per account and per address."""
     returnto = request.values.get("returnto", "")[:500]
     if request.method != "POST":
@@ -78,7 +79,7 @@ def login(_subpage: str):  # type: ignore[no-untyped-def]
 
 
 @special.special_page("UserLogout", "Log out")
-def logout(_subpage: str):  # type: ignore[no-untyped-def]
+def logout(_subpage: str) -> ResponseReturnValue:
     """A button (GET) that logs out when pressed (POST, with the CSRF token)."""
     if request.method != "POST":
         return render_template("accounts/logout.html")
@@ -88,7 +89,7 @@ def logout(_subpage: str):  # type: ignore[no-untyped-def]
 
 
 @special.special_page("Contributions", "The edits of one account or IP address")
-def contributions(subpage: str):  # type: ignore[no-untyped-def]
+def contributions(subpage: str) -> ResponseReturnValue:
     """Special:Contributions/<name or IP>: that author's revisions, newest first."""
     target = (subpage or request.args.get("target", "")).replace("_", " ").strip()[:255]
     if not target:
@@ -105,7 +106,7 @@ def contributions(subpage: str):  # type: ignore[no-untyped-def]
 
 
 @special.special_page("Log", "Protections, deletions, rollbacks and new accounts")
-def action_log(subpage: str):  # type: ignore[no-untyped-def]
+def action_log(subpage: str) -> ResponseReturnValue:
     """Special:Log (?type=, ?page=, ?user=), newest first."""
     kind = request.args.get("type", subpage or "")[:32]
     if kind and kind not in actionlog.ACTIONS:

@@ -7,15 +7,16 @@ page service, and renders a template; editing lives in views/editing.py.
 from __future__ import annotations
 
 from flask import Blueprint, Response, make_response, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 
 from wiki import actionlog, clock, pages, permissions, rendering, throttle
 from wiki.diff import diff_texts
 from wiki.errors import BadParameter, PageNotFound
 from wiki.existence import is_readable
 from wiki.models import Page, Revision
-from wiki.titles import SPECIAL, Title, parse_title, try_parse_title
+from wiki.titles import SPECIAL, Title, page_url, parse_title, try_parse_title
 from wiki.views import editing, feeds, lists, missing, moderation, page_cache
-from wiki.views.helpers import int_arg, page_url
+from wiki.views.helpers import int_arg
 
 bp = Blueprint("articles", __name__)
 
@@ -24,13 +25,13 @@ WRITE_ACTIONS = {"submit", "restore", "protect", "delete", "undelete", "rollback
 
 
 @bp.get("/")
-def main_page() -> Response:
+def main_page() -> ResponseReturnValue:
     """The front door: the Main Page."""
     return redirect(page_url("Main Page"))
 
 
 @bp.get("/wiki/")
-def empty_title() -> Response:
+def empty_title() -> ResponseReturnValue:
     """/wiki/ alone shows the Main Page too."""
     return redirect(page_url("Main Page"))
 
@@ -39,13 +40,13 @@ def empty_title() -> Response:
 @throttle.limiter.limit(throttle.edit_limit, exempt_when=throttle.is_not_a_save, scope="edit-ip")
 @throttle.limiter.limit(throttle.edit_limit, key_func=throttle.account_key,
                         exempt_when=throttle.is_not_a_save, scope="edit-account")
-def dispatch_post(raw_title: str):  # type: ignore[no-untyped-def]
+def dispatch_post(raw_title: str) -> ResponseReturnValue:
     """Form posts (saves are rate-limited; reads are not, so they skip the limiter)."""
     return dispatch(raw_title)
 
 
 @bp.get("/wiki/<title:raw_title>")
-def dispatch(raw_title: str):  # type: ignore[no-untyped-def]
+def dispatch(raw_title: str) -> ResponseReturnValue:
     """Pick the view from the title and the query string."""
     title = parse_title(raw_title)
     if title.namespace == SPECIAL:
@@ -83,12 +84,12 @@ def dispatch(raw_title: str):  # type: ignore[no-untyped-def]
     return show_page(title)
 
 
-def show_page(title: Title):  # type: ignore[no-untyped-def]
+def show_page(title: Title) -> ResponseReturnValue:
     """The current revision of a page (from the page cache when still valid)."""
     return page_cache.serve(title, clock.utcnow(), lambda: make_response(build_page(title)))
 
 
-def build_page(title: Title):  # type: ignore[no-untyped-def]
+def build_page(title: Title) -> ResponseReturnValue:
     """The current revision of a page, or a 404 that offers to create it."""
     current = pages.current_page(title)
     if current is None:
@@ -116,7 +117,7 @@ def _page_or_404(title: Title) -> Page:
     return pages.get_page(title)
 
 
-def show_old_revision(title: Title):  # type: ignore[no-untyped-def]
+def show_old_revision(title: Title) -> ResponseReturnValue:
     """An old revision, with a banner and links to the previous, next and current revisions."""
     page = _page_or_404(title)
     revision_id = int_arg("oldid", minimum=1)
@@ -141,7 +142,7 @@ def show_raw(title: Title) -> Response:
     })
 
 
-def show_history(title: Title):  # type: ignore[no-untyped-def]
+def show_history(title: Title) -> ResponseReturnValue:
     """Paged revision history, newest first."""
     page = _page_or_404(title)
     if request.args.get("feed"):
@@ -195,7 +196,7 @@ def db_latest(revision: Revision) -> Revision:
     return pages.latest_revision(revision.page)
 
 
-def show_diff(title: Title):  # type: ignore[no-untyped-def]
+def show_diff(title: Title) -> ResponseReturnValue:
     """Two revisions side by side, the newer one rendered below, as Wikipedia shows a diff."""
     older, newer = _resolve_diff_pair(pages.find_page(title))
     page = newer.page

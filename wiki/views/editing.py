@@ -5,19 +5,31 @@ Every save goes through pages.save_edit; a failure shows the form again with the
 
 from __future__ import annotations
 
+from typing import Any, TypedDict
+
 from flask import current_app, flash, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 
 from wiki import moderation, pages, permissions, rendering
 from wiki.diff import diff_texts
 from wiki.errors import BadParameter, EditConflict, WikiError
 from wiki.models import Revision
-from wiki.titles import Title
+from wiki.titles import Title, page_url
 from wiki.views import moderation as moderation_views
-from wiki.views.helpers import MAX_ID, current_author, int_arg, page_url
+from wiki.views.helpers import MAX_ID, current_author, int_arg
+
+
+class _EditForm(TypedDict):
+    """What the edit form sent, as the form template and the conflict page take it."""
+
+    text: str
+    base: Revision | None
+    summary: str
+    minor: bool
 
 
 def _form_template(title: Title, *, text: str, base: Revision | None, summary: str = "",
-                   minor: bool = False, status: int = 200, **extra):  # type: ignore[no-untyped-def]
+                   minor: bool = False, status: int = 200, **extra: Any) -> ResponseReturnValue:
     """The edit form, filled in."""
     return render_template(
         "articles/edit.html", title=title, text=text, base=base, summary=summary, minor=minor,
@@ -25,7 +37,7 @@ def _form_template(title: Title, *, text: str, base: Revision | None, summary: s
     ), status
 
 
-def edit_form(title: Title):  # type: ignore[no-untyped-def]
+def edit_form(title: Title) -> ResponseReturnValue:
     """The form for a page's current text (or an old revision's, with ?oldid=; or an undo), or a
     new page; a page the user may not edit shows its source read-only (403)."""
     page = pages.find_page(title)
@@ -69,7 +81,7 @@ def _form_value(name: str) -> str:
     return value
 
 
-def submit(title: Title):  # type: ignore[no-untyped-def]
+def submit(title: Title) -> ResponseReturnValue:
     """The edit form's three buttons: save, show preview, show changes."""
     text = _form_value("text")
     base_raw = _form_value("base_revision")
@@ -84,7 +96,7 @@ def submit(title: Title):  # type: ignore[no-untyped-def]
     base = pages.get_revision(base_id, page) if base_id and page else None
     if base_id and base is None:
         raise BadParameter("The base revision does not belong to this page.", text=text)
-    form = {"text": text, "base": base, "summary": summary, "minor": minor}
+    form = _EditForm(text=text, base=base, summary=summary, minor=minor)
     limit = current_app.config["WIKI_MAX_ARTICLE_BYTES"]
     too_large = len(text.encode("utf-8")) > limit
 
@@ -119,7 +131,7 @@ def submit(title: Title):  # type: ignore[no-untyped-def]
     return redirect(page_url(title), code=303)
 
 
-def _conflict_page(title: Title, conflict: EditConflict, form: dict):  # type: ignore[no-untyped-def]
+def _conflict_page(title: Title, conflict: EditConflict, form: _EditForm) -> ResponseReturnValue:
     """Both texts, editable current text on top, the user's text below, and their diff."""
     current: Revision = conflict.details["current"]
     mine = pages.normalize_text(form["text"])
@@ -130,7 +142,7 @@ def _conflict_page(title: Title, conflict: EditConflict, form: dict):  # type: i
     ), 409
 
 
-def restore(title: Title):  # type: ignore[no-untyped-def]
+def restore(title: Title) -> ResponseReturnValue:
     """"Restore this version": the old text becomes a new revision; history stays whole."""
     raw = request.form.get("oldid", "")
     if not (len(raw) <= 10 and raw.isascii() and raw.isdigit() and int(raw) <= MAX_ID):

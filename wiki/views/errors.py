@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -32,7 +33,7 @@ def error_response(
                            message=message, **context), status
 
 
-def handle_wiki_error(error: WikiError):  # type: ignore[no-untyped-def]
+def handle_wiki_error(error: WikiError) -> ResponseReturnValue:
     """Domain errors keep what the user typed (details["text"]) so the page can show it again."""
     details = dict(error.details)
     posted_form = request.method == "POST" and request.mimetype.endswith("urlencoded")
@@ -45,7 +46,7 @@ def handle_wiki_error(error: WikiError):  # type: ignore[no-untyped-def]
     return response
 
 
-def handle_invalid_title(error: InvalidTitleError):  # type: ignore[no-untyped-def]
+def handle_invalid_title(error: InvalidTitleError) -> ResponseReturnValue:
     """A title that breaks the rules: 400 with the reason."""
     return error_response(400, "invalidtitle", f"Bad title: {error}")
 
@@ -62,7 +63,7 @@ def typed_fields() -> list[tuple[str, str]]:
             if name not in _NOT_SHOWN_BACK and value.strip()][:20]
 
 
-def handle_csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
+def handle_csrf_error(error: CSRFError) -> ResponseReturnValue:
     """A form without a valid token: refuse it, but hand everything typed back."""
     fields = typed_fields()
     text = dict(fields).get("text")
@@ -74,7 +75,7 @@ def handle_csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
     )
 
 
-def handle_http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+def handle_http_error(error: HTTPException) -> ResponseReturnValue:
     """404, 405, 413 and the rest from Werkzeug."""
     status = error.code or 500
     message = error.description or error.name
@@ -93,7 +94,7 @@ def handle_http_error(error: HTTPException):  # type: ignore[no-untyped-def]
     return response
 
 
-def handle_unexpected(error: Exception):  # type: ignore[no-untyped-def]
+def handle_unexpected(error: Exception) -> ResponseReturnValue:
     """Last resort: log it and answer a plain error page."""
     log.exception("unhandled error")
     return error_response(500, "internal", "Something went wrong on the server.")

@@ -17,8 +17,8 @@ from wiki import clock, lists, pages
 from wiki.diff import diff_texts
 from wiki.errors import BadParameter
 from wiki.models import Page
-from wiki.titles import Title
-from wiki.views.helpers import int_arg, page_url
+from wiki.titles import Title, page_url
+from wiki.views.helpers import int_arg
 
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 FEED_FORMATS = ("atom",)

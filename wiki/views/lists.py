@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, g, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 
 from wiki import lists
 from wiki.errors import BadParameter
 from wiki.existence import existing_titles
-from wiki.titles import CATEGORY, MAIN, NAMESPACES, Title, parse_title, subject_and_talk
+from wiki.titles import CATEGORY, MAIN, NAMESPACES, Title, page_url, parse_title, subject_and_talk
 from wiki.views import feeds, special
-from wiki.views.helpers import int_arg, page_url
+from wiki.views.helpers import int_arg
 
 MAX_LIMIT = 500  # rows per page of any list
 MAX_OFFSET = 10_000_000
@@ -58,7 +59,7 @@ def _namespace_choices() -> list[tuple[int, str]]:
 
 @special.special_page("RecentChanges", "The latest edits across the wiki", sidebar="Recent changes",
                   order=10)
-def recent_changes(_subpage: str):  # type: ignore[no-untyped-def]
+def recent_changes(_subpage: str) -> ResponseReturnValue:
     """Newest edits first, with filters for minor edits, namespace and age; or their feed."""
     as_feed = feeds.wants_feed()
     hide_minor = _flag("hideminor")
@@ -79,7 +80,7 @@ def recent_changes(_subpage: str):  # type: ignore[no-untyped-def]
 
 
 @special.special_page("Random", "A random article", sidebar="Random page", order=20)
-def random_page(subpage: str):  # type: ignore[no-untyped-def]
+def random_page(subpage: str) -> ResponseReturnValue:
     """Redirect to a random non-redirect page (of the namespace named after a slash)."""
     namespace = lists.parse_namespace(subpage or None, default=MAIN)
     assert namespace is not None
@@ -91,7 +92,7 @@ def random_page(subpage: str):  # type: ignore[no-untyped-def]
 
 @special.special_page("AllPages", "Every page of a namespace in alphabetical order",
                   sidebar="All pages", order=30)
-def all_pages(subpage: str):  # type: ignore[no-untyped-def]
+def all_pages(subpage: str) -> ResponseReturnValue:
     """Pages of a namespace from ?from= (or Special:AllPages/<from>), in title order."""
     namespace = lists.parse_namespace(request.args.get("namespace"), default=MAIN)
     assert namespace is not None
@@ -105,7 +106,7 @@ def all_pages(subpage: str):  # type: ignore[no-untyped-def]
 
 
 @special.special_page("WhatLinksHere", "The pages that link to a page, and its redirects")
-def what_links_here(subpage: str):  # type: ignore[no-untyped-def]
+def what_links_here(subpage: str) -> ResponseReturnValue:
     """Backlinks of Special:WhatLinksHere/<Title> (or ?target=); a form without a title."""
     raw = subpage or request.args.get("target", "")
     if not raw.strip():
@@ -121,7 +122,7 @@ def what_links_here(subpage: str):  # type: ignore[no-untyped-def]
 
 
 @special.special_page("WantedPages", "Pages that do not exist yet, by how many pages link to them")
-def wanted_pages(_subpage: str):  # type: ignore[no-untyped-def]
+def wanted_pages(_subpage: str) -> ResponseReturnValue:
     """Red links ranked by the number of pages wanting them."""
     limit, offset = _limit(100), _offset()
     entries, more = lists.wanted_pages(limit, offset)
@@ -130,7 +131,7 @@ def wanted_pages(_subpage: str):  # type: ignore[no-untyped-def]
 
 
 @special.special_page("Categories", "Every category with the number of its pages")
-def categories(subpage: str):  # type: ignore[no-untyped-def]
+def categories(subpage: str) -> ResponseReturnValue:
     """Categories in name order from ?from=, with member counts."""
     start = lists.start_text(request.args.get("from") or subpage)
     limit = _limit(200)
@@ -159,7 +160,7 @@ def category_listing(title: Title) -> CategoryListing | None:
     return CategoryListing(title.text, members, start, next_from)
 
 
-def missing_category(title: Title):  # type: ignore[no-untyped-def]
+def missing_category(title: Title) -> ResponseReturnValue | None:
     """A category with members but no page of its own: its list, 200. None otherwise."""
     listing = category_listing(title)
     if listing is None or not (listing.members or listing.start):

@@ -3,15 +3,14 @@ parts of the wiki know the title (e.g. as a relations pair), the offers they reg
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import render_template
+from flask.typing import ResponseReturnValue
 
 from wiki.extensions import registry
 from wiki.titles import Title
 
 
-def missing_page(title: Title) -> Any:
+def missing_page(title: Title) -> ResponseReturnValue:
     """404 page with links to create the page."""
     offers = [offer for maker in registry().missing_page_offers
               if (offer := maker(title)) is not None]

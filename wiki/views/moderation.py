@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import flash, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 
 from wiki import actionlog, clock, moderation, pages, permissions
 from wiki.errors import BadParameter
@@ -25,7 +26,7 @@ def _reason() -> str:
     return reason
 
 
-def form(action: str, title: Title):  # type: ignore[no-untyped-def]
+def form(action: str, title: Title) -> ResponseReturnValue:
     """The confirmation form of protect, delete or undelete (admins only)."""
     author = current_author()
     permissions.require_admin(author.role, f"{action} pages")
@@ -48,7 +49,7 @@ def _expiry(choice: str) -> datetime | None:
     return clock.utcnow() + delta if delta else None
 
 
-def post(action: str, title: Title):  # type: ignore[no-untyped-def]
+def post(action: str, title: Title) -> ResponseReturnValue:
     """Carry out protect, delete, undelete or rollback."""
     author = current_author()
     if action == "protect":
@@ -77,7 +78,7 @@ def post(action: str, title: Title):  # type: ignore[no-untyped-def]
     return redirect(page_url(title), code=303)
 
 
-def deleted_page(title: Title):  # type: ignore[no-untyped-def]
+def deleted_page(title: Title) -> ResponseReturnValue:
     """404 for a deleted page, with its deletion log (and undelete for admins)."""
     log, _ = actionlog.entries(title=title, limit=10)
     return render_template("moderation/deleted.html", title=title, log=log,

@@ -80,8 +80,11 @@ def store(app: Flask | None = None) -> PageStore:
 
 
 @cache
-def _fingerprint_query() -> sa.Select[Any]:
-    """Built once: the statement costs more to build than to run."""
+def _fingerprint_query() -> sa.Select[
+    int | None, bool, bool, datetime, str, datetime | None, str, datetime
+]:
+    """Built once: the statement costs more to build than to run. (The outer-joined render and
+    protection columns come back as None when missing; the type cannot say so.)"""
     return (
         sa.select(Page.latest_revision_id, Page.is_redirect, readable(),
                   RenderedRevision.rendered_at, Protection.level, Protection.expires_at,

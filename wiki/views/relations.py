@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from flask import Flask, flash, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 
 from wiki.extensions import MissingPageOffer, registry
 from wiki.relations import catalog
@@ -21,9 +22,9 @@ from wiki.relations.create import (
     pair_from_title,
 )
 from wiki.relations.names import all_countries, sort_key
-from wiki.titles import Title
+from wiki.titles import Title, page_url
 from wiki.views import special
-from wiki.views.helpers import current_author, page_url
+from wiki.views.helpers import current_author
 
 FIELDS = ("first", "second", "established", "lead", "summary")
 FIELD_LIMITS = {"first": 200, "second": 200, "established": 20, "lead": 4000, "summary": 500}
@@ -39,14 +40,14 @@ def datalist_options() -> list[tuple[str, str]]:
     return options
 
 
-def _form(values: dict[str, str], status: int = 200, **extra: Any):  # type: ignore[no-untyped-def]
+def _form(values: dict[str, str], status: int = 200, **extra: Any) -> ResponseReturnValue:
     return render_template("special/new_relations.html", values=values,
                            options=datalist_options(), **extra), status
 
 
 @special.special_page("NewRelations", "Create an \u201cX\u2013Y relations\u201d page in one step",
                   sidebar="New relations page")
-def new_relations(_subpage: str):  # type: ignore[no-untyped-def]
+def new_relations(_subpage: str) -> ResponseReturnValue:
     """The form (GET, prefilled from ?first=&second=) and its submission (POST)."""
     source = request.form if request.method == "POST" else request.args
     values = {name: source.get(name, "")[: FIELD_LIMITS[name]] for name in FIELDS}
@@ -66,7 +67,7 @@ def new_relations(_subpage: str):  # type: ignore[no-untyped-def]
 
 @special.special_page("RelationsMatrix", "Which pairs of countries have relations pages",
                   sidebar="Relations matrix")
-def relations_matrix(_subpage: str):  # type: ignore[no-untyped-def]
+def relations_matrix(_subpage: str) -> ResponseReturnValue:
     """Countries × countries: blue cells for existing pages, red cells to create them."""
     existing = {(p.first.alpha3, p.second.alpha3): p.title for p in catalog.relations_pages()}
     countries: dict[str, Country] = {}

@@ -10,12 +10,13 @@ from __future__ import annotations
 import sys
 
 from flask import Blueprint, Flask, jsonify, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 
 from wiki import search
 from wiki.errors import BadParameter, WikiError
-from wiki.titles import MAIN, NAMESPACES, SPECIAL
+from wiki.titles import MAIN, NAMESPACES, SPECIAL, page_url
 from wiki.views import special
-from wiki.views.helpers import int_arg, page_url
+from wiki.views.helpers import int_arg
 
 bp = Blueprint("search", __name__)
 
@@ -49,7 +50,7 @@ def _paging() -> tuple[int, int]:
 
 
 @special.special_page("Search", "Search the wiki's pages", sidebar=None)
-def search_page(subpage: str):  # type: ignore[no-untyped-def]
+def search_page(subpage: str) -> ResponseReturnValue:
     """The search form, a "Go" redirect to an exact title, or a page of ranked results."""
     query = search.clean_query(request.args.get("search", subpage.replace("_", " ")))
     namespace = _namespace()
@@ -73,7 +74,7 @@ def search_page(subpage: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/api/suggest")
-def suggest_titles():  # type: ignore[no-untyped-def]
+def suggest_titles() -> ResponseReturnValue:
     """{"query": q, "titles": [...]}: up to ten page titles starting with q, for the search box."""
     raw = request.args.get("q")
     if raw is None:
@@ -88,7 +89,7 @@ def suggest_titles():  # type: ignore[no-untyped-def]
 
 
 @bp.errorhandler(WikiError)
-def json_error(error: WikiError):  # type: ignore[no-untyped-def]
+def json_error(error: WikiError) -> ResponseReturnValue:
     """The suggestion endpoint answers its errors (bad parameters, bad UTF-8) in JSON."""
     return jsonify(error={"code": error.code, "info": error.message}), error.status
 

@@ -16,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 
-def _latest_revision_fk_inline():
+def _latest_revision_fk_inline() -> list[sa.ForeignKeyConstraint]:
     """SQLite cannot add a foreign key later, but accepts one to a table not yet created."""
     if op.get_bind().dialect.name != "sqlite":
         return []
@@ -27,7 +27,7 @@ def _latest_revision_fk_inline():
     ]
 
 
-def upgrade():
+def upgrade() -> None:
     op.create_table(
         "pages",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -124,7 +124,7 @@ def upgrade():
     )
 
 
-def downgrade():
+def downgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         op.drop_constraint("fk_pages_latest_revision_id_revisions", "pages", type_="foreignkey")
     op.drop_table("rendered_revisions")

@@ -16,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     op.create_table(
         "log_entries",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -62,7 +62,7 @@ def upgrade():
         )
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table("pages", schema=None) as batch_op:
         batch_op.drop_column("is_deleted")
 

@@ -16,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     op.create_table(
         "category_links",
         sa.Column("from_page_id", sa.Integer(), nullable=False),
@@ -33,7 +33,7 @@ def upgrade():
         batch_op.create_index("ix_category_links_category", ["category"], unique=False)
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table("category_links", schema=None) as batch_op:
         batch_op.drop_index("ix_category_links_category")
 

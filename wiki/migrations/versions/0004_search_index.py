@@ -23,7 +23,7 @@ depends_on = None
 BATCH = 500
 
 
-def upgrade():
+def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     op.create_table(
         "search_titles",
@@ -63,7 +63,7 @@ def upgrade():
     _fill(dialect)
 
 
-def _fill(dialect):
+def _fill(dialect: str) -> None:
     """Index the latest revision of every page that exists before this migration."""
     from wiki.search.text import fold, make_document
     from wiki.titles import Title
@@ -99,7 +99,7 @@ def _fill(dialect):
         bind.execute(insert_title, titles)
 
 
-def downgrade():
+def downgrade() -> None:
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
         op.execute("DROP TABLE IF EXISTS search_fts")

@@ -19,7 +19,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     op.execute("DELETE FROM rendered_revisions")
     op.create_table(
         "render_dependencies",
@@ -46,7 +46,7 @@ def upgrade():
     op.drop_table("template_uses")
 
 
-def downgrade():
+def downgrade() -> None:
     op.create_table(
         "template_uses",
         sa.Column("from_page_id", sa.Integer(), nullable=False),
