@@ -242,7 +242,7 @@ def test_sanitizer_neutralizes(source: str) -> None:
     html = html_of(source)
     assert not re.search(r"<(script|iframe|style|svg)\b", html)
     assert not re.search(r"<[^>]+\son\w+\s*=", html)
-    assert not re.search(r"(href|src)=\"\s*(javascript|data):", html, re.I)
+    assert not re.search(r"<[a-z][^>]*\s(href|src)=\"\s*(javascript|data):", html, re.I)
     assert "style=" not in html
     assert "\ue000" not in html
 

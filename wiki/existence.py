@@ -16,7 +16,7 @@ from wiki.models import Page
 from wiki.titles import Title
 
 # Titles per query when asking about many at once (well under every engine's parameter limit).
-BATCH = 400
+BATCH = 1000
 
 
 def readable(page: type[Page] = Page) -> sa.ColumnElement[bool]:

@@ -9,7 +9,9 @@ A topic names one answer a render was given:
 Each stored render keeps its topics (the render_dependencies table). A write describes what it
 did to a page as a PageChange; changed_topics() names the topics whose answers that changes,
 asking every listener the app registered for the topics of its own data; invalidate() then drops
-exactly the renders that consulted one of them. Nothing here knows any particular extension.
+exactly the renders that consulted one of them, and counts the write in the epoch: a render
+that began at the epoch still current when it is stored saw no answer change. Nothing here
+knows any particular extension.
 """
 
 from __future__ import annotations
@@ -22,7 +24,14 @@ import sqlalchemy as sa
 from wiki.db import db
 from wiki.existence import is_readable
 from wiki.extensions import Registry
-from wiki.models import CategoryLink, Link, Page, RenderDependency, RenderedRevision
+from wiki.models import (
+    CategoryLink,
+    InvalidationEpoch,
+    Link,
+    Page,
+    RenderDependency,
+    RenderedRevision,
+)
 from wiki.titles import Title
 
 BATCH = 400  # topics per statement
@@ -94,10 +103,20 @@ def changed_topics(change: PageChange, registry: Registry) -> set[str]:
     return topics
 
 
+def epoch() -> int:
+    """How many invalidating writes have committed (as this transaction sees it)."""
+    return db.session.scalar(sa.select(InvalidationEpoch.value).where(InvalidationEpoch.id == 1)
+                             ) or 0
+
+
 def invalidate(topics: Iterable[str]) -> int:
     """Drop every stored render that consulted one of the topics (in the caller's write
-    transaction); returns how many were dropped."""
+    transaction) and count the write in the epoch; returns how many renders were dropped."""
     wanted = sorted(set(topics))
+    if not wanted:
+        return 0
+    db.session.execute(sa.update(InvalidationEpoch).where(InvalidationEpoch.id == 1)
+                       .values(value=InvalidationEpoch.value + 1))
     dropped = 0
     for start in range(0, len(wanted), BATCH):
         consulted = sa.select(RenderDependency.revision_id).where(

@@ -8,12 +8,12 @@ outside the write lock can be checked inside it (still_current) before it is sto
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from wiki.existence import existing_titles, page_exists
 from wiki.extensions import LiveData
-from wiki.invalidation import title_topic
+from wiki.invalidation import epoch, title_topic
 from wiki.markup import Lookups
 from wiki.markup.wikitemplates import TemplateLibrary
 from wiki.titles import Title
@@ -43,13 +43,22 @@ class RecordingLookups:
         self.live_data = live_data
         self.templates = templates
         self.titles: dict[Title, bool] = {}
+        self._known: dict[Title, bool] = {}  # prefetched answers, not yet asked for
         self.live_answers: dict[tuple[str, tuple[Any, ...]], Any] = {}
         self.topics: set[str] = set()
+        self.epoch = epoch()  # read before any answer, so a later change shows in it
+
+    def prefetch(self, titles: Iterable[Title]) -> None:
+        """Learn which of these titles exist in a few batched queries."""
+        wanted = [title for title in titles if title not in self._known]
+        existing = existing_titles(wanted)
+        self._known.update((title, title in existing) for title in wanted)
 
     def exists(self, title: Title) -> bool:
         """Whether the title is a page (asked once per render)."""
         if title not in self.titles:
-            self.titles[title] = page_exists(title)
+            known = self._known.get(title)
+            self.titles[title] = page_exists(title) if known is None else known
             self.topics.add(title_topic(title))
         return self.titles[title]
 
@@ -63,10 +72,14 @@ class RecordingLookups:
 
     def lookups(self) -> Lookups:
         """The Lookups to render with."""
-        return Lookups(exists=self.exists, live=_RecordedLive(self), templates=self.templates)
+        return Lookups(exists=self.exists, live=_RecordedLive(self), templates=self.templates,
+                       prefetch=self.prefetch)
 
     def still_current(self) -> bool:
-        """Whether every answer this render was given is still the answer now."""
+        """Whether every answer this render was given is still the answer now (called in the
+        write lock): at once when nothing was invalidated since, else by asking again."""
+        if epoch() == self.epoch:
+            return True
         if self.titles:
             existing = existing_titles(self.titles)
             if any((title in existing) != answer for title, answer in self.titles.items()):

@@ -103,6 +103,15 @@ class RenderDependency(Model):
     topic: Mapped[str] = mapped_column(sa.String(320), primary_key=True)
 
 
+class InvalidationEpoch(Model):
+    """One row counting the writes that dropped renders (see wiki.invalidation)."""
+
+    __tablename__ = "invalidation_epoch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(sa.Integer)
+
+
 class TemplateVersion(Model):
     """The digest of each wiki template's source when renders were last checked against it."""
 

@@ -35,6 +35,7 @@ from wiki.existence import is_readable
 from wiki.extensions import registry
 from wiki.merge import MergeResult, merge_texts
 from wiki.models import Page, Protection, RenderedRevision, Revision
+from wiki.search.text import Document
 from wiki.titles import SPECIAL, Title, try_parse_title
 
 SYSTEM_USER = "Wikipedia importer"
@@ -201,6 +202,7 @@ class _Plan:
     text: str
     status: str
     fresh: rendering.FreshRender | None
+    searchable: Document | None
 
 
 class _PageMoved(Exception):
@@ -269,11 +271,11 @@ def _plan(title: Title, text: str, author: Author, base_revision_id: int | None)
         assert page is not None
         text, status = _merge_with_current(page, current, base_revision_id, text, author)
     if current is not None and current.text == text:
-        return _Plan(current.id, text, "nochange", None)
+        return _Plan(current.id, text, "nochange", None, None)
     if current is None and not text:
         raise BadParameter("A new page needs some text.", text=text)
     return _Plan(current.id if current else None, text, status,
-                 rendering.render_text(text, title))
+                 rendering.render_text(text, title), search.prepare(title, text))
 
 
 def _write(title: Title, plan: _Plan, author: Author, base_revision_id: int | None,
@@ -291,7 +293,7 @@ def _write(title: Title, plan: _Plan, author: Author, base_revision_id: int | No
     if plan.status == "nochange":
         assert page is not None and current is not None
         return SaveResult("nochange", page, current, base_revision_id)
-    assert plan.fresh is not None
+    assert plan.fresh is not None and plan.searchable is not None
     before = invalidation.page_state(page)
     if page is None:
         page = Page(namespace=title.namespace, title=title.text, created_at=clock.utcnow())
@@ -302,7 +304,7 @@ def _write(title: Title, plan: _Plan, author: Author, base_revision_id: int | No
         rendering.store_render(revision.id, plan.fresh)
     rendered = plan.fresh.rendered
     rendering.record_links(page, rendered)
-    search.index_page(page, title, plan.text)
+    search.index_page(page, title, plan.searchable)
     page.latest_revision_id = revision.id
     page.is_redirect = redirect_target(plan.text) is not None
     after = invalidation.PageState(

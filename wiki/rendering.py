@@ -130,8 +130,8 @@ def store_render(revision_id: int, fresh: FreshRender) -> None:
         rendered_at=clock.precise_utcnow(),
     ))
     db.session.flush()
-    if fresh.topics:
-        db.session.execute(sa.insert(RenderDependency), [
+    if fresh.topics:  # Core, not the ORM's bulk insert: a page may depend on 100,000 topics
+        db.session.connection().execute(sa.insert(RenderDependency), [
             {"revision_id": revision_id, "topic": topic} for topic in sorted(fresh.topics)
         ])
 
@@ -169,12 +169,16 @@ def cached_render(revision: Revision, row: RenderedRevision | None = None,
 def record_links(page: Page, rendered: Rendered) -> None:
     """Replace the page's rows in the links and categories tables with this render's."""
     forget_links(page)
-    for title in rendered.links:
-        db.session.add(
-            Link(from_page_id=page.id, to_namespace=title.namespace, to_title=title.text)
-        )
-    for category in rendered.categories:
-        db.session.add(CategoryLink(from_page_id=page.id, category=category[:255]))
+    if rendered.links:  # Core, not the ORM's bulk insert: a page may have 100,000 links
+        db.session.connection().execute(sa.insert(Link), [
+            {"from_page_id": page.id, "to_namespace": title.namespace, "to_title": title.text}
+            for title in rendered.links
+        ])
+    if rendered.categories:
+        db.session.connection().execute(sa.insert(CategoryLink), [
+            {"from_page_id": page.id, "category": category[:255]}
+            for category in rendered.categories
+        ])
 
 
 def forget_links(page: Page) -> None:

@@ -26,6 +26,8 @@ _NAMESPACE_BY_NAME = {name.lower(): number for number, name in NAMESPACES.items(
 
 MAX_TITLE_BYTES = 255
 _FORBIDDEN = set("#<>[]|{}")
+_FORBIDDEN_CHARACTER = re.compile(r"[#<>\[\]|{}]")
+_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _WHITESPACE = re.compile(r"[\s_]+")
 
 
@@ -73,11 +75,12 @@ def _check(text: str) -> None:
     """Raise InvalidTitleError when normalized text breaks a rule."""
     if not text:
         raise InvalidTitleError("The title is empty.")
-    bad = sorted({c for c in text if c in _FORBIDDEN})
-    if bad:
-        shown = " ".join(bad)
+    if _FORBIDDEN_CHARACTER.search(text):
+        shown = " ".join(sorted({c for c in text if c in _FORBIDDEN}))
         raise InvalidTitleError(f"Titles cannot contain these characters: {shown}")
-    if any(unicodedata.category(c) in {"Cc", "Cf"} and c not in "\u200c\u200d" for c in text):
+    # ASCII has no format characters, and its control characters were refused before
+    if not text.isascii() and any(
+            unicodedata.category(c) in {"Cc", "Cf"} and c not in "\u200c\u200d" for c in text):
         raise InvalidTitleError("The title contains control characters.")
     if len(text.encode("utf-8")) > MAX_TITLE_BYTES:
         raise InvalidTitleError(f"The title is longer than {MAX_TITLE_BYTES} bytes of UTF-8.")
@@ -86,7 +89,7 @@ def _check(text: str) -> None:
         raise InvalidTitleError('Titles cannot have "." or ".." as a path segment.')
 
 
-@lru_cache(maxsize=8192)  # pure, and called for every link a page view draws
+@lru_cache(maxsize=32768)  # pure, and called for every link a render draws
 def parse_title(raw: str, default_namespace: int = MAIN) -> Title:
     """Normalize raw text (from a URL, a form or a wikilink) into a Title, or raise.
 
@@ -94,7 +97,7 @@ def parse_title(raw: str, default_namespace: int = MAIN) -> Title:
     NFC-normalized, a known namespace prefix is recognized case-insensitively, and the first
     letter after it is upper-cased.
     """
-    if any(ord(c) < 32 or ord(c) == 127 for c in raw):
+    if _ASCII_CONTROL.search(raw):
         raise InvalidTitleError("The title contains control characters.")
     text = _WHITESPACE.sub(" ", unicodedata.normalize("NFC", raw)).strip()
     namespace = default_namespace

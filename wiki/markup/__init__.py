@@ -9,23 +9,24 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import mistune
-from markupsafe import Markup
-from mistune import BlockState
+from markupsafe import Markup, escape
 from mistune.plugins import import_plugin
 
 from wiki.markup import extras
+from wiki.markup.blockstate import LinearBlockState
+from wiki.markup.limits import Budget, RenderTimeout, split_at_cost
 from wiki.markup.sanitize import sanitize_html
 from wiki.markup.see_also import see_also
 from wiki.markup.templates import PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN, TemplateCall, templates
-from wiki.markup.toc import REFERENCES, TocEntry, build_toc, toc
-from wiki.markup.wikilinks import wikilinks
+from wiki.markup.toc import MAX_HEADINGS, REFERENCES, TocEntry, build_toc, toc
+from wiki.markup.wikilinks import link_targets, wikilinks
 from wiki.markup.wikitemplates import TemplateLibrary, builtin_library, link_maker, render_call
-from wiki.titles import Title
+from wiki.titles import CATEGORY, Title
 
 TOC_MIN_HEADINGS = 4
 _TAG_OR_PLACEHOLDER = re.compile(
@@ -39,6 +40,10 @@ def _nothing_exists(_title: Title) -> bool:
     return False
 
 
+def _no_prefetch(_titles: Iterable[Title]) -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class Lookups:
     """What a rendering may know about the rest of the wiki, supplied by the caller: which pages
@@ -47,6 +52,9 @@ class Lookups:
     exists: Callable[[Title], bool] = _nothing_exists
     live: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     templates: TemplateLibrary = field(default_factory=builtin_library)
+    # Told the titles a text may link to before it is parsed, so that a lookup answered from a
+    # database can ask about them in a few batches instead of one query per link.
+    prefetch: Callable[[Iterable[Title]], None] = _no_prefetch
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,7 @@ class Rendered:
     links: tuple[Title, ...]
     templates: tuple[tuple[str, str], ...]  # (template key, first positional argument)
     categories: tuple[str, ...]
+    limits: tuple[str, ...] = ()  # the limits this page hit, as told to the reader
 
     @property
     def show_toc(self) -> bool:
@@ -100,17 +109,25 @@ def markdown() -> mistune.Markdown:
 
 
 def _render_document(
-    text: str, lookups: Lookups, depth: int, env_out: dict[str, Any]
+    text: str, lookups: Lookups, depth: int, env_out: dict[str, Any],
+    targets: dict[str, Title | None] | None = None,
 ) -> tuple[Markup, MutableMapping[str, Any]]:
     """Parse, render, sanitize and fill in templates; record links and templates in env_out.
 
     Returns the markup and the document's own parse environment (its headings, footnotes).
     """
+    budget: Budget = env_out["budget"]
     text = text.replace(PLACEHOLDER_OPEN, "").replace(PLACEHOLDER_CLOSE, "")
-    state = BlockState()
+    state = LinearBlockState()
     state.env["lookups"] = lookups
-    html, state = markdown().parse(text, state)
-    env = state.env
+    if targets is not None:
+        state.env["link_targets"] = targets
+    html, parsed = markdown().parse(text, state)
+    budget.check_time()
+    env = parsed.env
+    if env.get("too_many_headings"):
+        budget.note("headings", f"Only the first {MAX_HEADINGS:,} headings have anchors and a "
+                                "line in the contents.")
     html = _EMPTY_PARAGRAPH.sub("", str(html))  # e.g. a line that held only category links
     if env.get("footnotes") and REFERENCES not in env.get("used_anchors", ()):
         html = extras.add_references_heading(str(html))
@@ -132,9 +149,11 @@ def _render_document(
     outputs: list[Markup] = []
     for call in calls:
         uses[(call.key, call.positional[0].strip() if call.positional else "")] = None
-        outputs.append(
-            render_call(call, fragment, make_link, lookups.live, depth, lookups.templates)
-        )
+        if not budget.take_call():
+            outputs.append(Markup(""))
+            continue
+        output = render_call(call, fragment, make_link, lookups.live, depth, lookups.templates)
+        outputs.append(output if budget.take_output(len(output)) else Markup(""))
 
     def substitute(match: re.Match[str]) -> str:
         if match.group(1) is not None:
@@ -154,14 +173,37 @@ def _render_fragment(text: str, lookups: Lookups, depth: int, env_out: dict[str,
     return Markup(html)
 
 
-def render(text: str, lookups: Lookups | None = None) -> Rendered:
-    """Render a page's Markdown to sanitized HTML, its table of contents and its dependencies."""
-    collected: dict[str, Any] = {}
-    html, page_env = _render_document(text, lookups or Lookups(), 0, collected)
+def render(text: str, lookups: Lookups | None = None, *, deadline: float | None = None
+           ) -> Rendered:
+    """Render a page's Markdown to sanitized HTML, its table of contents and its dependencies.
+
+    A text too complex to render in full is rendered up to the limit and the rest shown as
+    plain text; with a deadline (time.monotonic()), passing it raises RenderTimeout.
+    """
+    budget = Budget(deadline)
+    collected: dict[str, Any] = {"budget": budget}
+    head, rest = split_at_cost(text)
+    lookups = lookups or Lookups()
+    targets = link_targets(head)
+    lookups.prefetch({title for title in targets.values()
+                      if title is not None and title.namespace != CATEGORY})
+    html, page_env = _render_document(head, lookups, 0, collected, targets)
+    if rest:
+        budget.note("complexity", "This page is too complex to show in full; the rest of its "
+                                  "text is shown as typed below.")
+        html = Markup(html + sanitize_html(
+            f'<pre class="render-limit">{escape(rest)}</pre>\n'))
+    if budget.hit:
+        notes = "".join(f"<p>{escape(message)}</p>" for message in budget.hit.values())
+        html = Markup(sanitize_html(f'<div class="render-limits">{notes}</div>\n') + html)
     return Rendered(
         html=html,
         toc=build_toc(page_env),
         links=tuple(collected.get("links", {})),
         templates=tuple(collected.get("templates", {})),
         categories=tuple(sorted(collected.get("categories", {}))),
+        limits=tuple(budget.hit.values()),
     )
+
+
+__all__ = ["Lookups", "Rendered", "RenderTimeout", "render"]

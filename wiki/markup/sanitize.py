@@ -1,14 +1,18 @@
-"""The one place that turns untrusted HTML into trusted markup: bleach with an explicit allowlist.
+"""The one place that turns untrusted HTML into trusted markup: an explicit allowlist applied by
+nh3 (Python bindings of the Rust sanitizer ammonia, which bleach's maintainers recommend now
+that bleach is deprecated; it sanitizes a 2 MiB page in a fraction of a second where bleach took
+over twenty).
 
 Everything mistune makes from user text passes through sanitize_html(); its result is the only
-HTML the rest of the wiki marks safe.
+HTML the rest of the wiki marks safe. Disallowed raw HTML never reaches here as markup: the
+renderer already shows it as typed (see extras.WikiRenderer).
 """
 
 from __future__ import annotations
 
 import threading
 
-import bleach
+import nh3
 from markupsafe import Markup
 
 ALLOWED_TAGS = frozenset({
@@ -21,41 +25,43 @@ ALLOWED_TAGS = frozenset({
     "sup", "sub", "br", "small", "abbr", "span", "kbd", "mark", "u", "q", "cite",
 })
 
-_HEADING_ATTRS = ["id"]
-ALLOWED_ATTRIBUTES: dict[str, list[str]] = {
-    "a": ["href", "title", "class", "rel"],
-    "img": ["src", "alt", "title", "width", "height"],
-    "abbr": ["title"],
-    "span": ["title", "lang"],
-    "q": ["cite"],
+_HEADING_ATTRS = frozenset({"id"})
+ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "a": frozenset({"href", "title", "class", "rel"}),
+    "img": frozenset({"src", "alt", "title", "width", "height"}),
+    "abbr": frozenset({"title"}),
+    "span": frozenset({"title", "lang"}),
+    "q": frozenset({"cite"}),
     "h1": _HEADING_ATTRS, "h2": _HEADING_ATTRS, "h3": _HEADING_ATTRS,
     "h4": _HEADING_ATTRS, "h5": _HEADING_ATTRS, "h6": _HEADING_ATTRS,
-    "li": ["id"],
-    "sup": ["id", "class"],
-    "ol": ["class", "start"],
-    "section": ["class"],
-    "th": ["class"],
-    "td": ["class"],
-    "code": ["class"],
-    "div": ["class"],
+    "li": frozenset({"id"}),
+    "sup": frozenset({"id", "class"}),
+    "ol": frozenset({"class", "start"}),
+    "section": frozenset({"class"}),
+    "th": frozenset({"class"}),
+    "td": frozenset({"class"}),
+    "code": frozenset({"class"}),
+    "pre": frozenset({"class"}),
+    "div": frozenset({"class"}),
 }
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 
-# bleach documents that a Cleaner is not thread-safe (its html5lib parser keeps the document
-# being parsed), so each thread builds its own and reuses it for every later call.
+# One cleaner per thread: nothing suggests nh3's Cleaner keeps state between calls, but it is
+# cheap to build and this way no thread ever shares one.
 _per_thread = threading.local()
 
 
-def _cleaner() -> bleach.Cleaner:
+def _cleaner() -> nh3.Cleaner:
     """This thread's cleaner, built on its first use."""
-    cleaner: bleach.Cleaner | None = getattr(_per_thread, "cleaner", None)
+    cleaner: nh3.Cleaner | None = getattr(_per_thread, "cleaner", None)
     if cleaner is None:
-        cleaner = bleach.Cleaner(
-            tags=ALLOWED_TAGS,
-            attributes=ALLOWED_ATTRIBUTES,
-            protocols=ALLOWED_PROTOCOLS,
-            strip=False,  # a disallowed tag is shown as text, so the reader sees what was typed
+        cleaner = nh3.Cleaner(
+            tags=set(ALLOWED_TAGS),
+            clean_content_tags={"script", "style"},
+            attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+            url_schemes=set(ALLOWED_PROTOCOLS),
+            link_rel=None,  # the renderer sets rel itself ("nofollow ugc" on external links)
             strip_comments=True,
         )
         _per_thread.cleaner = cleaner

@@ -41,25 +41,47 @@ def template_key(name: str) -> str:
     return re.sub(r"[\s_]+", "_", name.strip()).lower()
 
 
-def find_call_end(text: str, start: int) -> int | None:
+def call_ends(text: str) -> dict[int, int]:
+    """Where each call in text ends: the index of every "{{" that is closed, mapped to the index
+    just past its "}}". One pass with a stack, so unclosed braces cost nothing later.
+
+    Braces pair up from the left ("{{{" is "{{" then "{"), as the parsers meet them.
+    """
+    ends: dict[int, int] = {}
+    open_at: list[int] = []
+    i, n = 0, len(text)
+    while True:
+        i = _next_brace_pair(text, i)
+        if i < 0 or i >= n - 1:
+            return ends
+        if text[i] == "{":
+            open_at.append(i)
+        elif open_at:
+            ends[open_at.pop()] = i + 2
+        i += 2
+
+
+_BRACE_PAIR = re.compile(r"\{\{|\}\}")
+
+
+def _next_brace_pair(text: str, start: int) -> int:
+    match = _BRACE_PAIR.search(text, start)
+    return match.start() if match else -1
+
+
+def find_call_end(text: str, start: int, env: MutableMapping[str, Any] | None = None
+                  ) -> int | None:
     """Index just past the "}}" closing the call opened at text[start:start+2], or None.
 
-    Nested {{...}} and [[...]] are skipped so their "|" and "}}" do not end the call.
+    With a parse environment, the table of call ends is made once per text and reused.
     """
-    depth, i, n = 0, start, len(text)
-    while i < n - 1:
-        pair = text[i:i + 2]
-        if pair == "{{":
-            depth += 1
-            i += 2
-        elif pair == "}}":
-            depth -= 1
-            i += 2
-            if depth == 0:
-                return i
-        else:
-            i += 1
-    return None
+    if env is None:
+        return call_ends(text).get(start)
+    tables: dict[str, dict[int, int]] = env.setdefault("call_ends", {})
+    table = tables.get(text)
+    if table is None:
+        table = tables[text] = call_ends(text)
+    return table.get(start)
 
 
 def split_arguments(body: str) -> list[str]:
@@ -113,10 +135,11 @@ def _record(env: MutableMapping[str, Any], call: TemplateCall) -> int:
 def parse_block_template(block: BlockParser, m: re.Match[str], state: BlockState) -> int | None:
     """A call that starts a line and runs to the end of a line becomes a block of its own."""
     start = state.src.index("{{", m.start())
-    end = find_call_end(state.src, start)
+    end = find_call_end(state.src, start, state.env)
     if end is None:
         return None
-    rest = state.src[end:state.src.find("\n", end) if "\n" in state.src[end:] else len(state.src)]
+    line_end = state.src.find("\n", end)
+    rest = state.src[end:line_end if line_end >= 0 else len(state.src)]
     if rest.strip():  # text after the call on the same line: leave it to the paragraph
         return None
     call = parse_call(state.src[start:end], block=True)
@@ -130,13 +153,34 @@ def parse_block_template(block: BlockParser, m: re.Match[str], state: BlockState
 def parse_inline_template(inline: InlineParser, m: re.Match[str], state: InlineState) -> int:
     """A call within a line of text."""
     start = m.start()
-    end = find_call_end(state.src, start)
-    call = parse_call(state.src[start:end], block=False) if end else None
-    if end is None or call is None or len(state.env.get("templates", [])) >= MAX_CALLS_PER_PAGE:
+    end = find_call_end(state.src, start, state.env)
+    if end is None:
+        return _unclosed_run(start, state)
+    call = parse_call(state.src[start:end], block=False)
+    if call is None or len(state.env.get("templates", [])) >= MAX_CALLS_PER_PAGE:
         state.append_token({"type": "text", "raw": m.group(0)})
         return m.end()
     index = _record(state.env, call)
     state.append_token({"type": "wiki_template", "raw": "", "attrs": {"index": index}})
+    return end
+
+
+_BRACE_RUN = re.compile(r"(?:\{\{\s*)+")
+
+
+def _unclosed_run(start: int, state: InlineState) -> int:
+    """Braces that open no call are text: take the whole run of them (up to the first that
+    does open one) as one token, so a page of unclosed "{{" costs one token, not a million."""
+    run = _BRACE_RUN.match(state.src, start)
+    assert run is not None  # the rule matched "{{" here
+    end = run.end()
+    position = state.src.find("{{", start + 2, end)
+    while position >= 0:
+        if find_call_end(state.src, position, state.env) is not None:
+            end = position
+            break
+        position = state.src.find("{{", position + 2, end)
+    state.append_token({"type": "text", "raw": state.src[start:end]})
     return end
 
 
@@ -150,6 +194,7 @@ def templates(md: Markdown) -> None:
     # first among block rules: a call's "|" lines must not be taken for a table
     md.block.register("wiki_template", r"^ {0,3}\{\{", parse_block_template,
                       before=md.block.rules[0])
-    md.inline.register("wiki_template", r"\{\{", parse_inline_template, before="link")
+    md.inline.register("wiki_template", r"\{\{", parse_inline_template, before="link",
+                       start_chars="{")
     if md.renderer is not None:
         md.renderer.register("wiki_template", render_placeholder)

@@ -6,6 +6,7 @@ stores TocEntry items in state.env["toc"]. The References heading footnotes prod
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,8 @@ from mistune.util import striptags
 from wiki.markup.wikilinks import anchor_for
 
 REFERENCES = "References"
+# Headings that get an anchor and a line in the contents; later ones are plain headings.
+MAX_HEADINGS = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +36,8 @@ def heading_plain_text(md: Markdown, raw: str, env: MutableMapping[str, Any]) ->
     scratch = {"lookups": env["lookups"], "ref_links": env.get("ref_links", {})}
     tokens = md.inline(raw, scratch)
     assert md.renderer is not None
-    return striptags(md.renderer(tokens, BlockState())).strip()
+    # striptags leaves entities (&amp;) behind; the contents are plain text, escaped once later
+    return html.unescape(striptags(md.renderer(tokens, BlockState()))).strip()
 
 
 def number_entries(levels_and_text: list[tuple[int, str, str]]) -> list[TocEntry]:
@@ -53,16 +57,22 @@ def number_entries(levels_and_text: list[tuple[int, str, str]]) -> list[TocEntry
 
 def _assign_ids(md: Markdown, state: BlockState) -> None:
     used: set[str] = set()
+    next_suffix: dict[str, int] = {}  # per base anchor, so many equal headings stay linear
     found: list[tuple[int, str, str]] = []
     for token in state.tokens:
         if token["type"] != "heading":
             continue
+        if len(found) >= MAX_HEADINGS:
+            state.env["too_many_headings"] = True
+            break
         text = heading_plain_text(md, token.get("text", ""), state.env)
         base = anchor_for(text) or "section"
-        anchor, n = base, 1
-        while anchor in used:
-            n += 1
-            anchor = f"{base}_{n}"
+        anchor, n = base, next_suffix.get(base, 1)
+        if anchor in used:
+            while anchor in used:
+                n += 1
+                anchor = f"{base}_{n}"
+            next_suffix[base] = n
         used.add(anchor)
         token["attrs"]["id"] = anchor
         found.append((token["attrs"]["level"], anchor, text))

@@ -24,6 +24,20 @@ def anchor_for(text: str) -> str:
     return re.sub(r"\s+", "_", text.strip())
 
 
+_CANDIDATE = re.compile(WIKILINK_PATTERN)
+
+
+def link_targets(text: str) -> dict[str, Title | None]:
+    """Each [[...]] target written in text, parsed once (a superset of the links: code spans
+    are not excluded). The parser reuses these, and a lookup can ask about all at once."""
+    found: dict[str, Title | None] = {}
+    for match in _CANDIDATE.finditer(text):
+        target = match.group("wl_target").partition("#")[0]
+        if target not in found:
+            found[target] = try_parse_title(target) if target.strip() else None
+    return found
+
+
 def link_href(title: Title, fragment: str = "", exists: bool = True) -> str:
     """The URL a wikilink points at: the page, or its edit form for a red link."""
     if not exists:
@@ -38,8 +52,10 @@ def parse_wikilink(
     target, _, fragment = m.group("wl_target").partition("#")
     label = m.group("wl_label")
     forced_main = target.lstrip().startswith(":")
-    title = try_parse_title(target) if target.strip() else None
     env = state.env
+    parsed: dict[str, Title | None] = env.get("link_targets", {})
+    title = parsed[target] if target in parsed else (
+        try_parse_title(target) if target.strip() else None)
     if title is None and not target.strip() and fragment:
         # [[#Section]] links within the page
         state.append_token({
@@ -81,6 +97,7 @@ def render_wikilink(renderer: Any, text: str, href: str, css: str, tooltip: str 
 
 def wikilinks(md: Markdown) -> None:
     """mistune plugin: register [[...]] before Markdown links so it wins."""
-    md.inline.register("wikilink", WIKILINK_PATTERN, parse_wikilink, before="link")
+    md.inline.register("wikilink", WIKILINK_PATTERN, parse_wikilink, before="link",
+                       start_chars="[")
     if md.renderer is not None:
         md.renderer.register("wikilink", render_wikilink)

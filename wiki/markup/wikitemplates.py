@@ -21,6 +21,7 @@ from typing import Any, overload
 import jinja2
 from markupsafe import Markup
 
+from wiki.markup.limits import RenderTimeout
 from wiki.markup.templates import TemplateCall
 from wiki.markup.wikilinks import link_href
 from wiki.paths import PROJECT_ROOT
@@ -170,6 +171,8 @@ def render_call(
     }
     try:
         return Markup(template.render(context).strip())
+    except RenderTimeout:
+        raise
     except Exception:  # a broken template must not take the page down with it
         log.exception("template %s failed", call.key)
         return _notice(library, "failed", call)

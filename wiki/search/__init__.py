@@ -11,7 +11,7 @@ here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
@@ -35,7 +35,7 @@ from wiki.titles import MAIN, SPECIAL, Title, try_parse_title
 
 __all__ = [
     "MAX_SUGGESTIONS", "MAX_TERMS", "RESULT_CAP", "SearchHit", "SearchResults", "clean_query",
-    "creatable_title", "go_target", "include_in_autogenerate", "index_page", "search",
+    "creatable_title", "go_target", "include_in_autogenerate", "index_page", "prepare", "search",
     "suggest_titles",
 ]
 
@@ -117,9 +117,15 @@ def _backend() -> Backend:
     return _BACKENDS[name]
 
 
-def index_page(page: Page, title: Title, text: str) -> None:
-    """(Re)index a page from its latest text, in the caller's transaction."""
-    _backend().index(make_document(page.id, title, text))
+def prepare(title: Title, text: str) -> Document:
+    """A page's searchable form, made before the write lock is taken (the page's id is added
+    when it is indexed)."""
+    return make_document(0, title, text)
+
+
+def index_page(page: Page, title: Title, prepared: Document) -> None:
+    """(Re)index a page from its prepared latest text, in the caller's transaction."""
+    _backend().index(replace(prepared, page_id=page.id))
     db.session.execute(sa.delete(_titles).where(_titles.c.page_id == page.id))
     db.session.execute(sa.insert(_titles).values(page_id=page.id, title_key=fold(title.full)))
 
