@@ -31,6 +31,8 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
      "How long an SQLite writer waits for the lock before failing."),
     ("WIKI_MAP_CACHE_DIR", None,
      "Where generated locator maps are kept; default instance/maps."),
+    ("WIKI_RENDER_BUDGET_SECONDS", 10.0,
+     "Longest a save or preview may take to render its text; slower texts are refused (422)."),
     ("WIKI_PAGE_CACHE_BYTES", 64 * 1024 * 1024,
      "Bytes of built article pages each server process keeps for anonymous readers (0: none)."),
     ("WIKI_TEMPLATES_DIR", None,
@@ -55,6 +57,8 @@ def _coerce(value: str, default: Any) -> Any:
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):
         return int(value)
+    if isinstance(default, float):
+        return float(value)
     return value
 
 

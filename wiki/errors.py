@@ -77,3 +77,17 @@ class TooManyRequests(WikiError):
 
     status = 429
     code = "ratelimited"
+
+
+class RenderTooSlow(WikiError):
+    """The text takes longer to render than the wiki allows a save; nothing was saved."""
+
+    status = 422
+    code = "rendertimeout"
+
+
+class PageBusy(WikiError):
+    """The page kept changing while a large save was being prepared; nothing was saved."""
+
+    status = 503
+    code = "pagebusy"

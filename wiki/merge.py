@@ -26,7 +26,8 @@ class ConflictHunk:
 
 @dataclass(frozen=True, slots=True)
 class MergeResult:
-    """The merged text, or ``None`` with the conflicting hunks when the edits overlap."""
+    """The merged text, or ``None`` with the conflicting hunks when the edits overlap. (With
+    prefer_mine, the text takes my side of each conflict and the hunks say what was replaced.)"""
 
     text: str | None
     conflicts: tuple[ConflictHunk, ...]
@@ -59,8 +60,9 @@ def _split(text: str) -> tuple[list[str], bool]:
     return split_lines(text), text.endswith("\n")
 
 
-def merge_texts(base: str, mine: str, theirs: str) -> MergeResult:
-    """Merge the changes base→mine and base→theirs line by line."""
+def merge_texts(base: str, mine: str, theirs: str, *, prefer_mine: bool = False) -> MergeResult:
+    """Merge the changes base→mine and base→theirs line by line; overlapping changes are
+    conflicts, or, with prefer_mine, resolved by taking mine (and still reported)."""
     base_lines, base_newline = _split(base)
     mine_lines, mine_newline = _split(mine)
     their_lines, their_newline = _split(theirs)
@@ -71,13 +73,14 @@ def merge_texts(base: str, mine: str, theirs: str) -> MergeResult:
         if group[0] == "conflict":
             _, base_part, mine_part, their_part = group
             conflicts.append(ConflictHunk(tuple(base_part), tuple(mine_part), tuple(their_part)))
+            merged.extend(mine_part)
         else:
             merged.extend(group[1])
-    if conflicts:
+    if conflicts and not prefer_mine:
         return MergeResult(None, tuple(conflicts))
     # The final newline is one more thing either side may have changed.
     final_newline = mine_newline if mine_newline != base_newline else their_newline
     text = "\n".join(merged)
     if merged and final_newline:
         text += "\n"
-    return MergeResult(text, ())
+    return MergeResult(text, tuple(conflicts))

@@ -27,12 +27,14 @@ from wiki.errors import (
     BadParameter,
     EditConflict,
     NotEditable,
+    PageBusy,
     PageDeleted,
     PageNotFound,
     RevisionNotFound,
 )
 from wiki.existence import is_readable
 from wiki.extensions import registry
+from wiki.markup.limits import cost as markup_cost
 from wiki.merge import MergeResult, merge_texts
 from wiki.models import Page, Protection, RenderedRevision, Revision
 from wiki.search.text import Document
@@ -190,7 +192,11 @@ def history(page: Page, limit: int, offset: int = 0, older_than: int | None = No
     return entries, more
 
 
-SAVE_ATTEMPTS = 3  # renders made outside the lock before one is made inside it
+# Renders made outside the lock before a small text is rendered inside it (where nothing can
+# move under it), and before a large one gives up: a large render must not hold the lock.
+SAVE_ATTEMPTS = 3
+LARGE_SAVE_ATTEMPTS = 10
+IN_LOCK_COST = 50_000  # about 50 ms of rendering (see markup.limits)
 
 
 @dataclass(frozen=True)
@@ -203,6 +209,7 @@ class _Plan:
     status: str
     fresh: rendering.FreshRender | None
     searchable: Document | None
+    note: str = ""  # added to the summary when the save replaced one's own overlapping lines
 
 
 class _PageMoved(Exception):
@@ -244,10 +251,11 @@ def save_edit(
             f"The summary is longer than {current_app.config['WIKI_MAX_SUMMARY_CHARS']} "
             "characters.", text=text
         )
-    for attempt in range(SAVE_ATTEMPTS):
-        # The last attempt plans while holding the lock, where nothing can move under it.
-        plan = _plan(title, text, author, base_revision_id) \
-            if attempt < SAVE_ATTEMPTS - 1 else None
+    small = markup_cost(text) <= IN_LOCK_COST
+    attempts = SAVE_ATTEMPTS if small else LARGE_SAVE_ATTEMPTS
+    for attempt in range(attempts):
+        in_lock = small and attempt == attempts - 1
+        plan = None if in_lock else _plan(title, text, author, base_revision_id)
         try:
             with write_transaction():
                 if plan is None:
@@ -255,7 +263,8 @@ def save_edit(
                 return _write(title, plan, author, base_revision_id, summary, minor)
         except _PageMoved:
             continue
-    raise AssertionError("the last attempt plans inside the lock and cannot see the page move")
+    raise PageBusy("This page is being changed too often right now to save a text this large; "
+                   "nothing was saved. Try again in a moment.", text=text, retry_after=5)
 
 
 def _plan(title: Title, text: str, author: Author, base_revision_id: int | None) -> _Plan:
@@ -267,15 +276,17 @@ def _plan(title: Title, text: str, author: Author, base_revision_id: int | None)
     permissions.check_edit(page, author.role, text)
     current = latest_revision(page) if page and page.latest_revision_id else None
     status = "saved" if current else "created"
+    note = ""
     if current is not None and base_revision_id != current.id:
         assert page is not None
-        text, status = _merge_with_current(page, current, base_revision_id, text, author)
+        text, status, note = _merge_with_current(page, current, base_revision_id, text, author)
     if current is not None and current.text == text:
         return _Plan(current.id, text, "nochange", None, None)
     if current is None and not text:
         raise BadParameter("A new page needs some text.", text=text)
     return _Plan(current.id if current else None, text, status,
-                 rendering.render_text(text, title), search.prepare(title, text))
+                 rendering.render_text(text, title, budgeted=True), search.prepare(title, text),
+                 note)
 
 
 def _write(title: Title, plan: _Plan, author: Author, base_revision_id: int | None,
@@ -299,7 +310,9 @@ def _write(title: Title, plan: _Plan, author: Author, base_revision_id: int | No
         page = Page(namespace=title.namespace, title=title.text, created_at=clock.utcnow())
         db.session.add(page)
         db.session.flush()
-    revision = _insert_revision(page, current, plan.text, author, summary, minor)
+    if plan.note:
+        summary = f"{summary} ({plan.note})" if summary else plan.note
+    revision = _insert_revision(page, current, plan.text, author, summary[:500], minor)
     if plan.fresh.recorder.still_current():
         rendering.store_render(revision.id, plan.fresh)
     rendered = plan.fresh.rendered
@@ -326,8 +339,11 @@ def _locked_page(title: Title) -> Page | None:
 
 def _merge_with_current(
     page: Page, current: Revision, base_revision_id: int | None, text: str, author: Author
-) -> tuple[str, str]:
-    """Combine an edit made from an older revision with what was saved since."""
+) -> tuple[str, str, str]:
+    """Combine an edit made from an older revision with what was saved since: (text, status,
+    a note for the summary). Everyone's edits are merged alike, one's own included; only when
+    every newer revision is the author's own may an overlap be resolved in favour of the text
+    saved now, and the note says so in the history."""
     if base_revision_id is None:
         raise EditConflict(
             "This page was created by someone else while you were writing.",
@@ -337,15 +353,19 @@ def _merge_with_current(
     newer_authors = set(db.session.scalars(
         sa.select(Revision.author).where(Revision.page_id == page.id, Revision.id > base.id)
     ))
-    if not author.is_ip and newer_authors == {author.name}:
-        return text, "saved"  # one's own earlier save is not a conflict
-    merged: MergeResult = merge_texts(base.text, text, current.text)
-    if not merged.clean or merged.text is None:
+    own = not author.is_ip and newer_authors == {author.name}
+    merged: MergeResult = merge_texts(base.text, text, current.text, prefer_mine=own)
+    if merged.text is None:
         raise EditConflict(
             "Someone else changed this page while you were editing, and the changes overlap.",
             current=current, base=base, text=text, conflicts=merged.conflicts,
         )
-    return normalize_text(merged.text), "merged"
+    note = ""
+    if merged.conflicts:
+        lines = sum(len(hunk.theirs) for hunk in merged.conflicts)
+        note = (f"replaced {lines} overlapping line{'s' if lines != 1 else ''} of own "
+                f"revision {current.id}")
+    return normalize_text(merged.text), "merged", note
 
 
 def _insert_revision(page: Page, parent: Revision | None, text: str, author: Author,
@@ -384,6 +404,15 @@ def all_pages(namespace: int = 0) -> Iterator[Page]:
 
 _REDIRECT = re.compile(r"^\s*#REDIRECT\s*\[\[([^\[\]|#]+)(?:#[^\[\]|]*)?(?:\|[^\[\]]*)?\]\]",
                        re.IGNORECASE)
+
+
+def redirects_to(source: str, target: Title) -> bool:
+    """True when `source` names a readable redirect whose target is `target`."""
+    title = try_parse_title(source)
+    page = find_page(title) if title is not None else None
+    if page is None or not is_readable(page) or not page.is_redirect:
+        return False
+    return redirect_target(latest_revision(page).text) == target
 
 
 def redirect_target(text: str) -> Title | None:

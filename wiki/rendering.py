@@ -21,10 +21,11 @@ from markupsafe import Markup
 
 from wiki import clock
 from wiki.db import WriteBusy, db, write_transaction
+from wiki.errors import RenderTooSlow
 from wiki.extensions import registry
 from wiki.invalidation import category_topic, invalidate, template_topic, title_topic
 from wiki.lookups import RecordingLookups
-from wiki.markup import Rendered, render
+from wiki.markup import Rendered, RenderTimeout, render
 from wiki.markup.toc import TocEntry
 from wiki.markup.wikitemplates import TEMPLATE_DIR, TemplateLibrary
 from wiki.models import (
@@ -86,10 +87,23 @@ def template_library() -> TemplateLibrary:
     return library
 
 
-def render_text(text: str, title: Title | None = None) -> FreshRender:
-    """Render text (of the page `title`, if it is one) against the current state of the wiki."""
+def render_text(text: str, title: Title | None = None, *, budgeted: bool = False
+                ) -> FreshRender:
+    """Render text (of the page `title`, if it is one) against the current state of the wiki.
+
+    A budgeted render (a save or a preview) that takes longer than WIKI_RENDER_BUDGET_SECONDS
+    raises RenderTooSlow; a view's render is never cut short.
+    """
     recorder = RecordingLookups(registry().live_data, template_library())
-    rendered = render(text, recorder.lookups())
+    seconds = float(current_app.config["WIKI_RENDER_BUDGET_SECONDS"])
+    deadline = time.monotonic() + seconds if budgeted else None
+    try:
+        rendered = render(text, recorder.lookups(), deadline=deadline)
+    except RenderTimeout as timeout:
+        raise RenderTooSlow(
+            f"This text takes more than {seconds:g} seconds to render, so it was not saved. "
+            "Split it into smaller pages, or simplify its tables, links and templates.",
+            text=text) from timeout
     topics = set(recorder.topics)
     topics.update(template_topic(key) for key, _argument in rendered.templates)
     if title is not None:

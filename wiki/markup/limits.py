@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 
 # Cost units are roughly microseconds of rendering on a 2-core server; see `make bench`.
-MAX_COST = 1_500_000
+MAX_COST = 1_200_000
 COST_WEIGHTS: tuple[tuple[str, int], ...] = (
     ("\n\n", 15), ("\n", 5), ("[[", 28), ("{{", 8), ("|", 12), ("*", 12), ("_", 12),
     ("<", 8), ("#", 6), ("`", 4), ("[", 4), ("&", 4), ("~", 4), ("\\", 4),

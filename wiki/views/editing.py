@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 
 from wiki import moderation, pages, permissions, rendering
 from wiki.diff import diff_texts
-from wiki.errors import BadParameter, EditConflict, WikiError
+from wiki.errors import BadParameter, EditConflict, RenderTooSlow, WikiError
 from wiki.models import Revision
 from wiki.titles import Title, page_url
 from wiki.views import moderation as moderation_views
@@ -105,7 +105,10 @@ def submit(title: Title) -> ResponseReturnValue:
             return _form_template(title, **form, status=413,
                                   error=f"The text is longer than {limit:,} bytes.")
         if "preview" in request.form:
-            preview = rendering.render_text(text, title).rendered
+            try:
+                preview = rendering.render_text(text, title, budgeted=True).rendered
+            except RenderTooSlow as error:
+                return _form_template(title, **form, status=error.status, error=error.message)
             return _form_template(title, **form, preview=preview)
         rows = diff_texts(current.text if current else "", pages.normalize_text(text))
         return _form_template(title, **form, changes=rows, current=current)
