@@ -22,6 +22,7 @@ from wikitest import CSRF_FIELD, HttpSession, custom_app, free_port, gunicorn
 from wiki import accounts, clock
 from wiki.db import db, write_transaction
 from wiki.models import LoginFailure
+from wiki.throttle import account_throttle_key
 
 SPELLINGS = ["Admin", "Admin_", "_Admin", "Admin__", "admin", "Admin____", " Admin ",
              "\uff21dmin"]
@@ -121,16 +122,18 @@ def test_the_address_limit_covers_names_that_cannot_exist(throttled: Flask) -> N
 @pytest.mark.parametrize("storage", ["database"], indirect=True)
 def test_failures_are_rows_that_are_pruned(throttled: Flask) -> None:
     client = throttled.test_client()
+    admin = account_throttle_key("Admin")
     with throttled.app_context(), write_transaction():
-        db.session.add(LoginFailure(throttle_key="account:Admin",
+        db.session.add(LoginFailure(throttle_key=admin,
                                     failed_at=clock.precise_utcnow() - timedelta(hours=1)))
     assert log_in(client, "Admin__", "wrong guess").status_code == 401
     with throttled.app_context():
         rows = db.session.execute(
             sa.select(LoginFailure.throttle_key, LoginFailure.failed_at)
             .order_by(LoginFailure.throttle_key)).all()
-    assert [key for key, _at in rows] == ["account:Admin", "ip:127.0.0.1"]
+    assert [key for key, _at in rows] == [admin, "ip:127.0.0.1"]
     assert all(clock.precise_utcnow() - at < timedelta(minutes=1) for _key, at in rows)
+    assert "Admin" not in admin  # what was typed as the name is not kept
 
 
 def test_a_wrong_current_password_counts_as_a_guess(throttled: Flask) -> None:

@@ -12,6 +12,7 @@ per process).
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -155,12 +156,18 @@ def _counter() -> FailureCounter:
     return counter
 
 
+def account_throttle_key(name: str) -> str:
+    """The key an account's failures are counted under. A digest, not the name: what people
+    type into the name field is sometimes their password."""
+    return "account:" + hashlib.blake2b(name.encode("utf-8"), digest_size=16).hexdigest()
+
+
 def _login_limits(account: str | None) -> list[tuple[str, RateLimitItem]]:
     config = current_app.config
     limits = [(f"ip:{get_remote_address()}", item)
               for item in parse_many(config["WIKI_LOGIN_IP_RATE_LIMIT"])]
     if account is not None:
-        limits += [(f"account:{account}", item)
+        limits += [(account_throttle_key(account), item)
                    for item in parse_many(config["WIKI_LOGIN_RATE_LIMIT"])]
     return limits
 
