@@ -13,9 +13,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from test_accounts import PASSWORD, field_error, fields, log_in, logged_in_as, sign_up, user_row
+from werkzeug.security import generate_password_hash
 from wikitest import make_app
 
-from wiki import pages, usernames
+from wiki import clock, pages, usernames
 from wiki.cli import MIGRATIONS
 from wiki.db import db
 from wiki.models import User
@@ -187,3 +188,15 @@ def test_the_migration_gives_existing_accounts_their_key(tmp_path: Path,
         db.engine.dispose()
     client = app.test_client()
     assert sign_up(client, "Early_b\u0456rd", PASSWORD).status_code == 400
+
+
+@pytest.mark.parametrize("stored", ["Zero\u200dwidth", "\uff26ullwidth"], ids=ascii)
+def test_accounts_made_before_the_rules_can_still_log_in(app: Flask, client: FlaskClient,
+                                                         stored: str) -> None:
+    with app.app_context():
+        db.session.add(User(name=stored, name_skeleton=usernames.skeleton(stored),
+                            password_hash=generate_password_hash(PASSWORD), role="editor",
+                            created_at=clock.utcnow()))
+        db.session.commit()
+    assert log_in(client, stored).status_code == 303
+    assert logged_in_as(client) == stored

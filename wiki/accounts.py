@@ -21,7 +21,7 @@ from wiki.errors import BadParameter, WikiError
 from wiki.existence import readable
 from wiki.models import Page, Revision, User
 from wiki.passwords import MAX_PASSWORD, PasswordRefused
-from wiki.titles import USER, Title
+from wiki.titles import MAIN, USER, Title, try_parse_title
 from wiki.usernames import NameRefused
 
 # Checked only to resist timing probes for names that do not exist.
@@ -51,12 +51,27 @@ def canonical_name(raw: str) -> str | None:
         return None
 
 
+def _title_form(raw: str) -> str | None:
+    """The name as the title rules alone write it: how accounts made before the current name
+    rules (NFKC, no invisible characters) were stored."""
+    title = try_parse_title(raw.strip()[:255])
+    return title.text if title is not None and title.namespace == MAIN and title.text else None
+
+
+def login_name(raw: str) -> str | None:
+    """The name a login attempt is looked up and counted under: the canonical form, or the
+    title form for a name the current rules refuse (None when it cannot be a name at all)."""
+    return canonical_name(raw) or _title_form(raw)
+
+
 def find_user(name: str) -> User | None:
     """The account with this name (in any spelling of it), or None."""
-    normal = canonical_name(name)
-    if normal is None:
-        return None
-    return db.session.scalar(sa.select(User).where(User.name == normal))
+    for candidate in dict.fromkeys((canonical_name(name), _title_form(name))):
+        if candidate is not None:
+            user = db.session.scalar(sa.select(User).where(User.name == candidate))
+            if user is not None:
+                return user
+    return None
 
 
 def user_page(name: str) -> Title:

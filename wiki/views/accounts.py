@@ -90,7 +90,7 @@ def login(_subpage: str) -> ResponseReturnValue:
     if request.method != "POST":
         return render_template("accounts/login.html", name="", returnto=raw_target[:2000])
     name = request.form.get("name", "")[:100]
-    attempt = throttle.begin_login(accounts.canonical_name(name))
+    attempt = throttle.begin_login(accounts.login_name(name))
     try:
         user = accounts.authenticate(name, request.form.get("password", ""))
     except LoginFailed as error:
