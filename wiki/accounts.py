@@ -1,36 +1,35 @@
-"""Accounts: creating them, checking passwords, roles, and each account's User: page.
+"""Accounts: creating them, checking and changing passwords, roles, sessions, and each account's
+User: page.
 
-Passwords are stored only as Werkzeug hashes (scrypt). Names follow title rules, so "User:<Name>"
-is always a valid page title.
+Passwords are stored only as Werkzeug hashes (scrypt). Names follow wiki.usernames (title rules
+after NFKC), so "User:<Name>" is always a valid page title; a new name may not look like an
+existing one (the look-alike key is stored with each account, so the check is one query).
+Every account has a session version: a session remembers the version it logged in with and
+ends when the version moves on (logging out, a password change, an administrator's order).
 """
 
 from __future__ import annotations
-
-import ipaddress
-import re
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from wiki import actionlog, clock, pages
+from wiki import actionlog, clock, pages, passwords, permissions, usernames
 from wiki.db import db, write_transaction
 from wiki.errors import BadParameter, WikiError
 from wiki.existence import readable
 from wiki.models import Page, Revision, User
-from wiki.titles import USER, InvalidTitleError, Title, parse_title
+from wiki.passwords import MAX_PASSWORD, PasswordRefused
+from wiki.titles import MAIN, USER, Title, try_parse_title
+from wiki.usernames import NameRefused
 
-MIN_PASSWORD = 8
-MAX_PASSWORD = 256
-MAX_NAME = 85
-_FORBIDDEN_NAME = re.compile(r"[@/:#<>\[\]|{}]")
 # Checked only to resist timing probes for names that do not exist.
 _DUMMY_HASH = generate_password_hash("not a real password")
 
 
 class AccountError(WikiError):
-    """The form cannot create this account; `field` names the offending input."""
+    """The form cannot be accepted; `field` names the offending input."""
 
     def __init__(self, message: str, field: str) -> None:
         super().__init__(message)
@@ -44,35 +43,35 @@ class LoginFailed(WikiError):
     code = "wrongpassword"
 
 
-def normalize_name(raw: str) -> str:
-    """An account name as stored: title rules (first letter upper-case, single spaces)."""
-    text = raw.strip()
-    if not text:
-        raise AccountError("Choose a user name.", "name")
-    if len(text) > MAX_NAME:
-        raise AccountError(f"User names have at most {MAX_NAME} characters.", "name")
-    if _FORBIDDEN_NAME.search(text):
-        raise AccountError("User names cannot contain @ / : # < > [ ] | { }.", "name")
+def canonical_name(raw: str) -> str | None:
+    """The stored form of a typed account name, or None when it cannot be a name."""
     try:
-        title = parse_title(text)
-    except InvalidTitleError as error:
-        raise AccountError(f"That cannot be a user name: {error}", "name") from error
-    if title.namespace != 0:
-        raise AccountError("That cannot be a user name.", "name")
-    try:
-        ipaddress.ip_address(title.text)
-    except ValueError:
-        return title.text
-    raise AccountError("An IP address cannot be a user name.", "name")
+        return usernames.canonical(raw)
+    except NameRefused:
+        return None
+
+
+def _title_form(raw: str) -> str | None:
+    """The name as the title rules alone write it: how accounts made before the current name
+    rules (NFKC, no invisible characters) were stored."""
+    title = try_parse_title(raw.strip()[:255])
+    return title.text if title is not None and title.namespace == MAIN and title.text else None
+
+
+def login_name(raw: str) -> str | None:
+    """The name a login attempt is looked up and counted under: the canonical form, or the
+    title form for a name the current rules refuse (None when it cannot be a name at all)."""
+    return canonical_name(raw) or _title_form(raw)
 
 
 def find_user(name: str) -> User | None:
-    """The account with this name (normalized), or None."""
-    try:
-        normal = normalize_name(name)
-    except AccountError:
-        return None
-    return db.session.scalar(sa.select(User).where(User.name == normal))
+    """The account with this name (in any spelling of it), or None."""
+    for candidate in dict.fromkeys((canonical_name(name), _title_form(name))):
+        if candidate is not None:
+            user = db.session.scalar(sa.select(User).where(User.name == candidate))
+            if user is not None:
+                return user
+    return None
 
 
 def user_page(name: str) -> Title:
@@ -80,21 +79,37 @@ def user_page(name: str) -> Title:
     return Title(USER, name)
 
 
-def create_account(raw_name: str, password: str, confirm: str, *, role: str = "editor") -> User:
-    """Create an account and its User: page in one transaction."""
-    name = normalize_name(raw_name)
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"Passwords need at least {MIN_PASSWORD} characters.", "password")
-    if len(password) > MAX_PASSWORD:
-        raise AccountError(f"Passwords have at most {MAX_PASSWORD} characters.", "password")
+def _check_password(password: str, confirm: str, name: str, field: str = "password") -> None:
+    try:
+        passwords.check(password, name)
+    except PasswordRefused as error:
+        raise AccountError(str(error), field) from error
     if password != confirm:
         raise AccountError("The two passwords differ.", "confirm")
-    if find_user(name) is not None:
-        raise AccountError(f'The name "{name}" is taken. Choose another.', "name")
+
+
+def create_account(raw_name: str, password: str, confirm: str, *, role: str = "editor") -> User:
+    """Create an account and its User: page in one transaction."""
+    try:
+        name = usernames.canonical(raw_name)
+        usernames.check_new(name)
+    except NameRefused as error:
+        raise AccountError(str(error), "name") from error
+    _check_password(password, confirm, name)
+    key = usernames.skeleton(name)
+    password_hash = generate_password_hash(password)  # slow: before taking the write lock
     try:
         with write_transaction():
-            user = User(name=name, password_hash=generate_password_hash(password), role=role,
-                        created_at=clock.utcnow())
+            # Writers take turns, so no other sign-up can slip in between this check and the
+            # insert.
+            clash = db.session.scalar(
+                sa.select(User.name).where(sa.or_(User.name == name, User.name_skeleton == key))
+                .order_by(User.id).limit(1)
+            )
+            if clash is not None:
+                raise _name_taken(name, clash)
+            user = User(name=name, name_skeleton=key, password_hash=password_hash, role=role,
+                        created_at=clock.utcnow(), session_version=0)
             db.session.add(user)
             db.session.flush()
             actionlog.record(action="newusers", actor=name, title=user_page(name))
@@ -104,9 +119,16 @@ def create_account(raw_name: str, password: str, confirm: str, *, role: str = "e
                     author=pages.Author(name, role=role), base_revision_id=None,
                     summary="New user page",
                 )
-    except IntegrityError as error:  # two sign-ups for one name at the same moment
-        raise AccountError(f'The name "{name}" is taken. Choose another.', "name") from error
+    except IntegrityError as error:  # a name taken by a writer outside write_transaction
+        raise _name_taken(name, name) from error
     return user
+
+
+def _name_taken(name: str, existing: str) -> AccountError:
+    if existing == name:
+        return AccountError(f'The name "{name}" is taken. Choose another.', "name")
+    return AccountError(f'The name "{name}" looks too much like the existing account '
+                        f'"{existing}". Choose another.', "name")
 
 
 def authenticate(name: str, password: str) -> User:
@@ -117,6 +139,62 @@ def authenticate(name: str, password: str) -> User:
         raise LoginFailed("Incorrect user name or password. Please try again.")
     if not check_password_hash(user.password_hash, password):
         raise LoginFailed("Incorrect user name or password. Please try again.")
+    return user
+
+
+def change_password(user_id: int, current: str, new: str, confirm: str) -> User:
+    """Set a new password after checking the current one; every session of the account ends."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise BadParameter("There is no such account.")
+    if len(current) > MAX_PASSWORD or not check_password_hash(user.password_hash, current):
+        raise AccountError("The current password is not right.", "current")
+    _check_password(new, confirm, user.name)
+    if new == current:
+        raise AccountError("The new password is the one you have now.", "password")
+    password_hash = generate_password_hash(new)
+    with write_transaction():
+        _next_session_version(user_id, password_hash=password_hash)
+    db.session.refresh(user)
+    return user
+
+
+def _next_session_version(user_id: int, **changes: str) -> None:
+    """Move the account's session version on (in the caller's transaction): every session
+    that logged in before ends."""
+    db.session.execute(
+        sa.update(User).where(User.id == user_id)
+        .values(session_version=User.session_version + 1, **changes)
+    )
+
+
+def end_sessions(user_id: int) -> None:
+    """End every session of the account (logging out ends them all, on every device)."""
+    with write_transaction():
+        _next_session_version(user_id)
+
+
+def end_sessions_of(name: str, reason: str, by: pages.Author) -> User:
+    """An administrator ends every session of an account; the action log records it."""
+    permissions.require_admin(by.role, "end the sessions of an account")
+    user = find_user(name)
+    if user is None:
+        raise BadParameter(f'There is no account "{name[:85]}".')
+    with write_transaction():
+        _next_session_version(user.id)
+        actionlog.record(action="endsessions", actor=by.name, title=user_page(user.name),
+                         reason=reason)
+    db.session.refresh(user)
+    return user
+
+
+def session_user(user_id: object, version: object) -> User | None:
+    """The account a session belongs to, or None when it has none or has been ended."""
+    if not isinstance(user_id, int) or not isinstance(version, int):
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or user.session_version != version:
+        return None
     return user
 
 

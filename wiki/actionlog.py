@@ -1,5 +1,5 @@
-"""The action log: protections, deletions, undeletions, rollbacks and new accounts, as
-Special:Log and each page's history show them."""
+"""The action log: protections, deletions, undeletions, rollbacks, new accounts and sessions
+ended by administrators, as Special:Log and each page's history show them."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ ACTIONS = {
     "undelete": "restored",
     "rollback": "rolled back edits on",
     "newusers": "created the account of",
+    "endsessions": "ended every session of",
 }
 
 

@@ -43,11 +43,12 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
     ("WIKI_EDIT_RATE_LIMIT", "30/minute;300/hour",
      "Edits allowed per IP address and, separately, per account (Flask-Limiter syntax)."),
     ("WIKI_LOGIN_RATE_LIMIT", "5/5minutes",
-     "Failed logins allowed per account before answering 429 for a while."),
+     "Failed logins allowed per account (any spelling of its name) before answering 429."),
     ("WIKI_LOGIN_IP_RATE_LIMIT", "20/5minutes",
      "Failed logins allowed per IP address before answering 429 for a while."),
     ("WIKI_RATELIMIT_STORAGE", "memory://",
-     "Where rate-limit counters live (memory://, or redis://... shared by several servers)."),
+     "Where save-rate counters live (memory://: per process); failed logins are counted in the "
+     "database unless this is a redis:// URL, which then holds both."),
 )
 
 

@@ -1,6 +1,6 @@
 """Typed models: pages, their immutable revisions, the links and categories of each page's latest
-revision, the render cache kept per revision with what each render depended on, accounts,
-protections and the action log."""
+revision, the render cache kept per revision with what each render depended on, accounts and
+their failed logins, protections and the action log."""
 
 from __future__ import annotations
 
@@ -128,9 +128,26 @@ class User(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(85), unique=True)
+    # The look-alike key of the name (wiki.usernames.skeleton): a new name may not share it.
+    # Not unique: accounts made before the rule may already share one.
+    name_skeleton: Mapped[str] = mapped_column(sa.String(512), index=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[str] = mapped_column(sa.String(16), default="editor")  # "editor" | "admin"
     created_at: Mapped[datetime] = mapped_column(sa.DateTime)
+    # A session stores the version it logged in with; moving it on ends every session.
+    session_version: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+
+
+class LoginFailure(Model):
+    """One failed login (or one being checked) counted against a throttle key: an account's
+    name or an IP address. Rows older than the longest throttle window are pruned."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (sa.Index("ix_login_failures_key_failed_at", "throttle_key", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    throttle_key: Mapped[str] = mapped_column(sa.String(320))
+    failed_at: Mapped[datetime] = mapped_column(sa.DateTime, index=True)  # UTC, microseconds
 
 
 class Protection(Model):

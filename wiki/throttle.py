@@ -1,21 +1,39 @@
 """Rate limits: edits per IP address and per account (Flask-Limiter), and failed logins per
-account and per IP address (counted only on failure). Storage is in memory unless
-WIKI_RATELIMIT_STORAGE names a shared one."""
+account and per IP address.
+
+Failed logins are counted where every server process sees them: in the database (the
+login_failures table), or in Redis when WIKI_RATELIMIT_STORAGE is a redis:// URL (through the
+`limits` library that Flask-Limiter uses, so the one setting names one store). An attempt takes
+its place in the count before its password is checked, and a successful one gives it back, so
+with a limit of five exactly five wrong passwords are tried, however many arrive at once and
+whichever worker answers them. Edit limits use Flask-Limiter's own storage (memory:// keeps them
+per process).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Protocol
 
+import sqlalchemy as sa
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
-from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
+from limits.storage import Storage, storage_from_string
 
+from wiki import clock
+from wiki.db import db, write_transaction
 from wiki.errors import TooManyRequests
+from wiki.models import LoginFailure
 
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
+
+REDIS_SCHEMES = ("redis://", "rediss://", "redis+unix://", "redis+sentinel://",
+                 "redis+cluster://")
 
 
 @limiter.request_filter
@@ -42,44 +60,146 @@ def is_not_a_save() -> bool:
                 and "save" in request.form)
 
 
-def _login_limiter() -> MovingWindowRateLimiter:
-    state: MovingWindowRateLimiter = current_app.extensions["wiki_login_limiter"]
-    return state
+# ---------------------------------------------------------------------------------------------
+# failed logins
 
 
-def check_login_allowed(name: str) -> None:
-    """Raise TooManyRequests (with Retry-After) when this account or address failed too often."""
-    strategy = _login_limiter()
-    for key, items in _login_keys(name):
-        for item in items:
-            if not strategy.test(item, "login", key):
-                reset, _remaining = strategy.get_window_stats(item, "login", key)
-                retry = max(1, int(reset - time.time()))
-                raise TooManyRequests(
-                    f"Too many failed logins. Try again in {retry} seconds.", retry_after=retry
-                )
+@dataclass
+class LoginAttempt:
+    """The places one login attempt holds in the counts, to give back if it succeeds."""
+
+    held: list[object] = field(default_factory=list)
 
 
-def record_login_failure(name: str) -> None:
-    """Count one failed login against the account and the address."""
-    strategy = _login_limiter()
-    for key, items in _login_keys(name):
-        for item in items:
-            strategy.hit(item, "login", key)
+class FailureCounter(Protocol):
+    """Where failed logins are counted."""
+
+    def take(self, limits: list[tuple[str, RateLimitItem]]) -> tuple[list[object], float]:
+        """Hold one place under every limit, or none: (places held, 0) or ([], retry seconds)."""
+
+    def give_back(self, held: list[object]) -> None:
+        """Release places taken by `take` (the attempt succeeded)."""
 
 
-def _login_keys(name: str) -> list[tuple[str, list[RateLimitItem]]]:
+class DatabaseCounter:
+    """Failed logins as rows with a timestamp; a moving window counts the recent ones. Each
+    take runs in one write transaction, and writers take turns, so counting and adding the
+    attempt cannot interleave with another attempt's."""
+
+    def take(self, limits: list[tuple[str, RateLimitItem]]) -> tuple[list[object], float]:
+        """Count each key's rows inside its window; add one row per key if all are below."""
+        now = clock.precise_utcnow()
+        longest = max(item.get_expiry() for _key, item in limits)
+        retry = 0.0
+        with write_transaction():
+            db.session.execute(sa.delete(LoginFailure).where(
+                LoginFailure.failed_at < now - timedelta(seconds=longest)))
+            for key, item in limits:
+                window = timedelta(seconds=item.get_expiry())
+                recent = db.session.scalars(
+                    sa.select(LoginFailure.failed_at)
+                    .where(LoginFailure.throttle_key == key, LoginFailure.failed_at > now - window)
+                    .order_by(LoginFailure.failed_at.desc()).limit(item.amount)
+                ).all()
+                if len(recent) >= item.amount:
+                    # The attempt is allowed again when the oldest of the last `amount` leaves
+                    # the window.
+                    retry = max(retry, (recent[-1] + window - now).total_seconds())
+            if retry:
+                return [], retry
+            rows = [LoginFailure(throttle_key=key, failed_at=now)
+                    for key in dict.fromkeys(key for key, _item in limits)]
+            db.session.add_all(rows)
+            db.session.flush()
+            held: list[object] = [row.id for row in rows]
+        return held, 0.0
+
+    def give_back(self, held: list[object]) -> None:
+        """Delete the rows of a successful attempt."""
+        with write_transaction():
+            db.session.execute(sa.delete(LoginFailure).where(LoginFailure.id.in_(held)))
+
+
+class LimitsCounter:
+    """Failed logins in a `limits` storage (Redis): one counter per key and limit, in a window
+    that starts at the first counted failure. Increments are atomic in the store, so every
+    process and server shares one exact count."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+
+    def take(self, limits: list[tuple[str, RateLimitItem]]) -> tuple[list[object], float]:
+        """Increment every counter; if one goes over its limit, undo them all."""
+        held: list[object] = []
+        retry = 0.0
+        for key, item in limits:
+            counter = item.key_for("login", key)
+            count = self.storage.incr(counter, item.get_expiry())
+            held.append((counter, item.get_expiry()))
+            if count > item.amount:
+                retry = max(retry, self.storage.get_expiry(counter) - time.time(), 1.0)
+        if retry:
+            self.give_back(held)
+            return [], retry
+        return held, 0.0
+
+    def give_back(self, held: list[object]) -> None:
+        """Decrement the counters an attempt incremented."""
+        for place in held:
+            assert isinstance(place, tuple)
+            counter, expiry = place
+            self.storage.incr(counter, expiry, amount=-1)
+
+
+def _counter() -> FailureCounter:
+    counter: FailureCounter = current_app.extensions["wiki_login_counter"]
+    return counter
+
+
+def account_throttle_key(name: str) -> str:
+    """The key an account's failures are counted under. A digest, not the name: what people
+    type into the name field is sometimes their password."""
+    return "account:" + hashlib.blake2b(name.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _login_limits(account: str | None) -> list[tuple[str, RateLimitItem]]:
     config = current_app.config
-    return [
-        (f"account:{name.strip().lower()}", parse_many(config["WIKI_LOGIN_RATE_LIMIT"])),
-        (f"ip:{get_remote_address()}", parse_many(config["WIKI_LOGIN_IP_RATE_LIMIT"])),
-    ]
+    limits = [(f"ip:{get_remote_address()}", item)
+              for item in parse_many(config["WIKI_LOGIN_IP_RATE_LIMIT"])]
+    if account is not None:
+        limits += [(account_throttle_key(account), item)
+                   for item in parse_many(config["WIKI_LOGIN_RATE_LIMIT"])]
+    return limits
+
+
+def begin_login(account: str | None) -> LoginAttempt:
+    """Count a login attempt against the account (its canonical name; None for a name no
+    account can have) and the address, or raise TooManyRequests (with Retry-After) when either
+    has failed too often. Call `succeeded` if the password turns out right."""
+    held, retry = _counter().take(_login_limits(account))
+    if retry:
+        seconds = max(1, int(retry + 0.999))
+        raise TooManyRequests(f"Too many failed logins. Try again in {seconds} seconds.",
+                              retry_after=seconds)
+    return LoginAttempt(held)
+
+
+def succeeded(attempt: LoginAttempt) -> None:
+    """A successful attempt does not count as a failure."""
+    if attempt.held:
+        _counter().give_back(attempt.held)
+        attempt.held = []
 
 
 def init_app(app: Flask) -> None:
-    """Attach Flask-Limiter and the login counter to the app."""
+    """Attach Flask-Limiter and the failed-login counter to the app."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["WIKI_RATELIMIT_STORAGE"])
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(app)
-    storage = storage_from_string(app.config["WIKI_RATELIMIT_STORAGE"])
-    app.extensions["wiki_login_limiter"] = MovingWindowRateLimiter(storage)
+    url: str = app.config["WIKI_RATELIMIT_STORAGE"]
+    counter: FailureCounter = DatabaseCounter()
+    if url.startswith(REDIS_SCHEMES):
+        storage = storage_from_string(url)
+        assert isinstance(storage, Storage)  # a redis:// URL gives the synchronous storage
+        counter = LimitsCounter(storage)
+    app.extensions["wiki_login_counter"] = counter
