@@ -2,7 +2,7 @@
 without re-asking its questions when nothing was invalidated meanwhile.
 
 Revision ID: 4e7d2a9c1b35
-Revises: 9b1f4c2d7e60
+Revises: 4e2a7c91b5d3
 Create Date: 2026-11-30 13:00:00.000000
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "4e7d2a9c1b35"
-down_revision = "9b1f4c2d7e60"
+down_revision = "4e2a7c91b5d3"
 branch_labels = None
 depends_on = None
 
