@@ -79,15 +79,21 @@ def log_in(browser: HttpSession, name: str) -> None:
     assert status == 303, f"logging in as {name} answered {status}"
 
 
+_LOGINS = threading.Lock()  # one at a time: the login throttle refuses a burst of attempts
+
+
 def edit_loop(port: int, thread: int, start: threading.Barrier, deadline: float,
               outcome: Outcome, line: int | None = None, edits: int = EDITS_PER_THREAD,
               account: str | None = None) -> None:
     """Make `edits` edits of this thread's line (or of the given line), each through the edit
     form; as an account if one is named (else from the address, as a visitor)."""
     browser = HttpSession(port)
-    if account is not None:
-        log_in(browser, account)
-    start.wait()
+    try:
+        if account is not None:
+            with _LOGINS:
+                log_in(browser, account)
+    finally:
+        start.wait(timeout=120)  # a thread that failed must not leave the others waiting
     target = line_prefix(thread if line is None else line)
     for attempt in range(edits):
         if time.monotonic() > deadline:
