@@ -36,7 +36,13 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
     ("WIKI_SQLITE_BUSY_TIMEOUT_MS", 15000,
      "How long an SQLite writer waits for the lock before failing."),
     ("WIKI_MAP_CACHE_DIR", None,
-     "Where generated locator maps are kept; default instance/maps."),
+     "Where the locator maps of pairs that have a relations page are kept; default "
+     "instance/maps."),
+    ("WIKI_MAP_MEMORY_BYTES", 16 * 1024 * 1024,
+     "Bytes of maps each server process keeps in memory, including the maps of pairs without "
+     "a page, which are never written to disk."),
+    ("WIKI_MAP_RATE_LIMIT", "60/minute",
+     "Maps of pairs without a relations page one address (or account) may have drawn."),
     ("WIKI_PAGE_CACHE_BYTES", 64 * 1024 * 1024,
      "Bytes of built article pages each server process keeps for anonymous readers (0: none)."),
     ("WIKI_TEMPLATES_DIR", None,
