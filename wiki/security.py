@@ -59,10 +59,11 @@ def init_app(app: Flask) -> None:
 
 
 def check_input() -> None:
-    """The input gate: the path, every query parameter and every field of a form body
-    (urlencoded or multipart; names, values and file names, but not file contents) must be
-    valid UTF-8 and hold no NUL or other control character except tab, CR and LF. Anything else
-    is a 400 that names the parameter, before any view (or the CSRF check) reads it."""
+    """The input gate: every query parameter and every field of a form body (urlencoded or
+    multipart; names, values and file names, but not file contents) must be valid UTF-8 and
+    hold no NUL or other control character except tab, CR and LF, and the path must be valid
+    UTF-8 (a title's own rules refuse control characters in it, saying why). Anything else is a
+    400 that names the parameter, before any view (or the CSRF check) reads it."""
     raw_path = request.environ.get("PATH_INFO", "").encode("latin-1", "replace")
     form_type = request.mimetype in FORM_TYPES
     if raw_path.isascii() and b"%" not in raw_path and not request.query_string and not form_type:
