@@ -517,12 +517,13 @@ def test_recent_changes_feed_is_valid_atom(app: Flask, client: FlaskClient) -> N
     assert newest.findtext(f"{ATOM}author/{ATOM}name") == "Tester"
     link = newest.find(ATOM + "link")
     assert link is not None
-    assert re.fullmatch(r"http://localhost/wiki/Feed_page\?diff=\d+&oldid=\d+", link.get("href"))
+    assert re.fullmatch(r"http://localhost:5000/wiki/Feed_page\?diff=\d+&oldid=\d+",
+                        link.get("href"))
     content = newest.findtext(ATOM + "content", "")
     assert "added a line" in content
     assert '<table class="diff">' in content and "Second line." in content
     created = entries[1]
-    assert re.fullmatch(r"http://localhost/wiki/Feed_page\?oldid=\d+",
+    assert re.fullmatch(r"http://localhost:5000/wiki/Feed_page\?oldid=\d+",
                         created.find(ATOM + "link").get("href"))  # type: ignore[union-attr]
     ids = [entry.findtext(ATOM + "id") for entry in entries]
     assert len(set(ids)) == len(ids)

@@ -20,6 +20,9 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
     ("WIKI_SECRET_KEY", None,
      "Signs sessions and CSRF tokens; when unset one is generated once into instance/secret_key."),
     ("WIKI_SITE_NAME", "Wiki", "Name shown in the header and page titles."),
+    ("WIKI_BASE_URL", "http://localhost:5000",
+     "The wiki's public address; every absolute URL it makes (feed links) starts with it, never "
+     "with the request's Host header. Set it when the wiki is served anywhere else."),
     ("WIKI_MAX_ARTICLE_BYTES", 2 * 1024 * 1024,
      "Largest page text in UTF-8 bytes (MediaWiki's default, 2 MiB); larger edits answer 413."),
     ("WIKI_MAX_REQUEST_BYTES", 8 * 1024 * 1024,
@@ -27,10 +30,19 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
     ("WIKI_MAX_SUMMARY_CHARS", 500, "Longest edit summary."),
     ("WIKI_HISTORY_LIMIT", 50, "Revisions per history page unless ?limit= says otherwise."),
     ("WIKI_HISTORY_MAX_LIMIT", 500, "Largest ?limit= a history or list page accepts."),
+    ("WIKI_FEED_DIFF_BYTES", 32 * 1024,
+     "Largest diff a feed entry carries, in bytes of HTML (MediaWiki's cut-off); longer diffs "
+     "are cut and link to the full diff."),
     ("WIKI_SQLITE_BUSY_TIMEOUT_MS", 15000,
      "How long an SQLite writer waits for the lock before failing."),
     ("WIKI_MAP_CACHE_DIR", None,
-     "Where generated locator maps are kept; default instance/maps."),
+     "Where the locator maps of pairs that have a relations page are kept; default "
+     "instance/maps."),
+    ("WIKI_MAP_MEMORY_BYTES", 16 * 1024 * 1024,
+     "Bytes of maps each server process keeps in memory, including the maps of pairs without "
+     "a page, which are never written to disk."),
+    ("WIKI_MAP_RATE_LIMIT", "60/minute",
+     "Maps of pairs without a relations page one address (or account) may have drawn."),
     ("WIKI_RENDER_BUDGET_SECONDS", 10.0,
      "Longest a save or preview may take to render its text; slower texts are refused (422)."),
     ("WIKI_PAGE_CACHE_BYTES", 64 * 1024 * 1024,

@@ -108,7 +108,7 @@ def _match_middle(
     comparisons = sum(count * b_counts[item] for item, count in a_counts.items())
     anchors: list[tuple[int, int]] = []
     if comparisons > _COMPARISON_BUDGET:
-        anchors = _unique_anchors(a_part, b_part, a_counts, b_counts)
+        anchors = unique_anchors(a_part, b_part, a_counts, b_counts)
     if not anchors:
         # A huge range with no shared unique line would be very slow to match exactly.
         autojunk = comparisons > _COMPARISON_BUDGET
@@ -123,7 +123,7 @@ def _match_middle(
     _match(a, next_a, ahi, b, next_b, bhi, out)
 
 
-def _unique_anchors(
+def unique_anchors(
     a: Sequence[Hashable], b: Sequence[Hashable], a_counts: Counter[Hashable],
     b_counts: Counter[Hashable],
 ) -> list[tuple[int, int]]:

@@ -161,6 +161,21 @@ def recent_changes(*, limit: int, offset: int = 0, hide_minor: bool = False,
     return changes, len(rows) > limit
 
 
+def page_changes(title: Title, page_id: int, limit: int) -> list[Change]:
+    """A page's newest edits, newest first, for its history feed; their texts are not loaded
+    (a page's revisions may hold 2 MiB each)."""
+    parent = aliased(Revision)
+    rows = db.session.execute(
+        sa.select(Revision, parent.size)
+        .outerjoin(parent, parent.id == Revision.parent_id)
+        .where(Revision.page_id == page_id)
+        .options(defer(Revision.text))
+        .order_by(Revision.id.desc()).limit(limit)
+    ).all()
+    return [Change(title, revision, revision.size - (parent_size or 0))
+            for revision, parent_size in rows]
+
+
 def revision_texts(revision_ids: Iterable[int]) -> dict[int, str]:
     """The texts of some revisions by id, in one query."""
     ids = set(revision_ids)

@@ -1,17 +1,28 @@
-"""Request hardening: CSRF on every form, security headers on every response, and a 400 for
-request bytes that are not UTF-8 (instead of silently replacing them)."""
+"""Request hardening: the input gate (a 400 for request text that is not UTF-8 or holds control
+characters, instead of storing or silently replacing it), CSRF on every form, session cookie
+flags, and security headers on every response."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, unquote_to_bytes
 
 from flask import Flask, Response, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.http import parse_options_header
+from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder
 
 from wiki.errors import BadParameter
 
 csrf = CSRFProtect()
+
+URLENCODED = "application/x-www-form-urlencoded"
+FORM_TYPES = frozenset({URLENCODED, "multipart/form-data"})
+MAX_FIELDS = 1000  # Werkzeug's own limit of form parts
+# C0 and C1 control characters and DEL, except tab, LF and CR (CR is normalised away on save).
+# XML 1.0 cannot carry most of them and no wiki text needs any.
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -37,42 +48,115 @@ class SessionInterface(SecureCookieSessionInterface):
 
 
 def init_app(app: Flask) -> None:
-    """Attach CSRF protection, session cookie flags, the UTF-8 check and the response headers."""
+    """Attach CSRF protection, session cookie flags, the input gate and the response headers."""
     app.session_interface = SessionInterface()
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
-    # Before CSRF: its check reads the form, and a body that is not UTF-8 must be refused first.
-    app.before_request(reject_invalid_utf8)
+    # Before CSRF: its check reads the form, and a form that fails the gate must be refused first.
+    app.before_request(check_input)
     csrf.init_app(app)
     app.after_request(add_security_headers)
 
 
-def reject_invalid_utf8() -> None:
-    """Refuse a path, query string or form body whose percent-escapes are not UTF-8, and any
-    parameter holding a NUL character (no text in the wiki may hold one; PostgreSQL refuses it)."""
+def check_input() -> None:
+    """The input gate: every query parameter and every field of a form body (urlencoded or
+    multipart; names, values and file names, but not file contents) must be valid UTF-8 and
+    hold no NUL or other control character except tab, CR and LF, and the path must be valid
+    UTF-8 (a title's own rules refuse control characters in it, saying why). Anything else is a
+    400 that names the parameter, before any view (or the CSRF check) reads it."""
     raw_path = request.environ.get("PATH_INFO", "").encode("latin-1", "replace")
-    if raw_path.isascii() and b"%" not in raw_path and not request.query_string \
-            and request.mimetype != "application/x-www-form-urlencoded":
+    form_type = request.mimetype in FORM_TYPES
+    if raw_path.isascii() and b"%" not in raw_path and not request.query_string and not form_type:
         return  # nothing that could be invalid (the common page view)
-    fields: list[tuple[str, str]] = []
     try:
         unquote_to_bytes(raw_path).decode("utf-8")
-        unquote_to_bytes(request.query_string).decode("utf-8")
-        fields += parse_qsl(request.query_string.decode("latin-1"), keep_blank_values=True,
-                            encoding="utf-8", errors="strict", max_num_fields=1000)
-        if request.mimetype == "application/x-www-form-urlencoded":
-            body = request.get_data(cache=True)  # form parsing reuses the cached bytes
-            fields += parse_qsl(body.decode("utf-8"), keep_blank_values=True,
-                                encoding="utf-8", errors="strict", max_num_fields=1000)
+        _check_fields(_query_fields(request.query_string), "parameter")
     except UnicodeDecodeError as error:
-        raise BadParameter("The request is not valid UTF-8.") from error
+        raise BadParameter("The address is not valid UTF-8.") from error
+    if not form_type:
+        return
+    fields = _form_fields()
+    try:
+        _check_fields(fields, "form field")
+    except BadParameter as error:
+        # Give back what the person typed, without the characters that were refused.
+        typed = next((value for name, value in fields if name == "text"), None)
+        if typed is not None:
+            error.details.setdefault("text", _FORBIDDEN.sub("", typed))
+        raise
+
+
+def _query_fields(query: bytes) -> list[tuple[str, str]]:
+    """The query string's parameters, decoded strictly (UnicodeDecodeError when not UTF-8)."""
+    if not query:
+        return []
+    try:
+        return parse_qsl(query.decode("latin-1"), keep_blank_values=True, encoding="utf-8",
+                         errors="strict", max_num_fields=MAX_FIELDS)
+    except UnicodeDecodeError:
+        raise
     except ValueError as error:
-        raise BadParameter("The form has too many fields.") from error
+        raise BadParameter("The address has too many parameters.") from error
+
+
+def _form_fields() -> list[tuple[str, str]]:
+    """Every field of the form body as (name, value), file fields as (name, file name)."""
+    body = request.get_data(cache=True)  # Werkzeug's form parsing reuses the cached bytes
+    try:
+        if request.mimetype == URLENCODED:
+            return parse_qsl(body.decode("utf-8"), keep_blank_values=True, encoding="utf-8",
+                             errors="strict", max_num_fields=MAX_FIELDS)
+        return _multipart_fields(body, request.mimetype_params.get("boundary", ""))
+    except UnicodeDecodeError as error:
+        raise BadParameter("The form is not valid UTF-8.") from error
+    except ValueError as error:
+        raise BadParameter("The form could not be read: it is malformed or has more than "
+                           f"{MAX_FIELDS} fields.") from error
+
+
+def _multipart_fields(body: bytes, boundary: str) -> list[tuple[str, str]]:
+    """The fields of a multipart body as the form parser will see them: each value decoded
+    strictly in its part's charset (UTF-8 unless the part names ASCII or Latin-1), and each
+    file as its name and file name (its contents are not text and are not checked)."""
+    if not boundary:
+        raise ValueError("a multipart body needs a boundary")
+    decoder = MultipartDecoder(boundary.encode("ascii"), max_parts=MAX_FIELDS)
+    decoder.receive_data(body)
+    decoder.receive_data(None)
+    fields: list[tuple[str, str]] = []
+    part: Field | File | None = None
+    chunks: list[bytes] = []
+    while not isinstance(event := decoder.next_event(), Epilogue):
+        if isinstance(event, File):
+            part = event
+            fields.append((event.name or "", event.filename))
+        elif isinstance(event, Field):
+            part, chunks = event, []
+        elif isinstance(event, Data) and isinstance(part, Field):
+            chunks.append(event.data)
+            if not event.more_data:
+                fields.append((part.name or "", b"".join(chunks).decode(_charset(part), "strict")))
+    return fields
+
+
+def _charset(part: Field) -> str:
+    """The charset Werkzeug decodes a multipart field with."""
+    charset = parse_options_header(part.headers.get("content-type", ""))[1].get("charset", "")
+    return charset.lower() if charset.lower() in {"ascii", "us-ascii", "iso-8859-1"} else "utf-8"
+
+
+def _check_fields(fields: list[tuple[str, str]], kind: str) -> None:
+    """BadParameter naming the first field whose name or value holds a forbidden character."""
     for name, value in fields:
-        if "\x00" in name or "\x00" in value:
-            shown = name.replace("\x00", "")[:40] or "?"
-            raise BadParameter(f'The parameter "{shown}" contains a NUL character; '
-                               "text on this wiki cannot hold one.")
+        found = _FORBIDDEN.search(name) or _FORBIDDEN.search(value)
+        if found is None:
+            continue
+        shown = _FORBIDDEN.sub("", name)[:40] or "?"
+        character = found.group()
+        what = "a NUL character" if character == "\x00" else \
+            f"the control character U+{ord(character):04X}"
+        raise BadParameter(f'The {kind} "{shown}" contains {what}; text on this wiki cannot '
+                           "hold control characters other than tab and line breaks.")
 
 
 def add_security_headers(response: Response) -> Response:

@@ -26,6 +26,7 @@ from wiki.markup.templates import TemplateCall
 from wiki.markup.wikilinks import link_href
 from wiki.paths import PROJECT_ROOT
 from wiki.titles import Title, page_url, try_parse_title
+from wiki.urls import local_image_path
 
 log = logging.getLogger(__name__)
 TEMPLATE_DIR = PROJECT_ROOT / "templates" / "wikitemplates"
@@ -104,6 +105,7 @@ class TemplateLibrary:
             lstrip_blocks=True,
         )
         self.environment.globals["page_url"] = page_url
+        self.environment.filters["local_image"] = local_image_path  # images of this wiki only
 
     def name(self, key: str, *, internal: bool = False) -> str | None:
         """The loader's name of the file that defines template `key` (the first folder's), or

@@ -1,6 +1,8 @@
-"""Generated maps, made once and kept: each pair's SVG and PNG are rendered on first request,
-stored under the map cache folder keyed by the outline data's version, and served from there
-(and from a small in-process cache) with a strong ETag."""
+"""Generated maps and where they are kept: an in-process cache bounded in bytes for every map,
+and files under the map folder (keyed by the outline data's version) for the maps worth keeping:
+world maps, and pair maps the caller says to keep (views/maps.py keeps those of pairs that have
+a relations page, so that anonymous requests for arbitrary pairs cannot fill the disk). Each
+map is served with a strong ETag, the hash of its bytes."""
 
 from __future__ import annotations
 
@@ -8,7 +10,6 @@ import hashlib
 import os
 import tempfile
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,7 +19,6 @@ from wiki.relations import maps
 from wiki.relations.country import Country
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "world-50m.json"
-_MEMORY_LIMIT = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,57 +37,107 @@ def data_version() -> str:
 
 
 class MapStore:
-    """Files under a folder plus a bounded in-memory cache; safe across threads and processes."""
+    """Map files under a folder, for the maps worth keeping, plus an in-memory cache bounded in
+    bytes for all maps; safe across threads and processes (files are written atomically)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, memory_bytes: int) -> None:
         self.folder = folder
+        self.memory_bytes = memory_bytes
         self._memory: OrderedDict[str, StoredMap] = OrderedDict()
+        self._memory_used = 0
         self._lock = Lock()
 
-    def pair(self, first: Country, second: Country, extension: str) -> StoredMap:
-        """The locator map of a pair (first green, second orange), as "svg" or "png"."""
-        key = f"{first.alpha3}-{second.alpha3}.{extension}"
+    @staticmethod
+    def pair_key(first: Country, second: Country, extension: str) -> str:
+        """The name of a pair's map file."""
+        return f"{first.alpha3}-{second.alpha3}.{extension}"
 
-        def make() -> bytes:
-            if extension == "svg":
-                svg = maps.render_map_svg(first.alpha3, second.alpha3, first.name, second.name)
-                return svg.encode("utf-8")
-            return maps.render_map_png(first.alpha3, second.alpha3)
+    def find_pair(self, first: Country, second: Country, extension: str) -> StoredMap | None:
+        """A pair's map if it is in memory or on disk; None when it would have to be drawn."""
+        key = self.pair_key(first, second, extension)
+        found = self._remembered(key)
+        if found is not None:
+            return found
+        path = self._path(key)
+        if not path.exists():
+            return None
+        return self._remember(key, _stored(path.read_bytes(), extension))
 
-        return self._get(key, extension, make)
+    def draw_pair(self, first: Country, second: Country, extension: str, *,
+                  keep_on_disk: bool) -> StoredMap:
+        """Draw the locator map of a pair (first green, second orange) as "svg" or "png", and
+        keep it in memory, and on disk as well when `keep_on_disk`."""
+        if extension == "svg":
+            svg = maps.render_map_svg(first.alpha3, second.alpha3, first.name, second.name)
+            content = svg.encode("utf-8")
+        else:
+            content = maps.render_map_png(first.alpha3, second.alpha3)
+        key = self.pair_key(first, second, extension)
+        if keep_on_disk:
+            _write_atomically(self._path(key), content)
+        return self._remember(key, _stored(content, extension))
 
     def world(self, country: Country, partners: list[Country]) -> StoredMap:
-        """A world map with the country in green and its partners in orange."""
+        """A world map with the country in green and its partners in orange (kept on disk:
+        there is one per country and set of relations pages)."""
         partner_codes = sorted({p.alpha3 for p in partners} - {country.alpha3})
         digest = hashlib.sha256(",".join(partner_codes).encode()).hexdigest()[:12]
         key = f"world-{country.alpha3}-{digest}.svg"
-
-        def make() -> bytes:
-            roles = {code: "second" for code in partner_codes}
-            roles[country.alpha3] = "first"
-            title = f"Map of the countries {country.name} has relations pages with"
-            return maps.render_world_svg(roles, title).encode("utf-8")
-
-        return self._get(key, "svg", make)
-
-    def _get(self, key: str, extension: str, make: Callable[[], bytes]) -> StoredMap:
-        mimetype = "image/svg+xml" if extension == "svg" else "image/png"
-        with self._lock:
-            if key in self._memory:
-                self._memory.move_to_end(key)
-                return self._memory[key]
-        path = self.folder / data_version() / key
+        found = self._remembered(key)
+        if found is not None:
+            return found
+        path = self._path(key)
         if path.exists():
             content = path.read_bytes()
         else:
-            content = make()
+            roles = {code: "second" for code in partner_codes}
+            roles[country.alpha3] = "first"
+            title = f"Map of the countries {country.name} has relations pages with"
+            content = maps.render_world_svg(roles, title).encode("utf-8")
             _write_atomically(path, content)
-        stored = StoredMap(content, mimetype, hashlib.sha256(content).hexdigest()[:32])
+        return self._remember(key, _stored(content, "svg"))
+
+    @property
+    def memory_used(self) -> int:
+        """Bytes of maps held in memory now (never more than memory_bytes)."""
         with self._lock:
+            return self._memory_used
+
+    def stored_files(self) -> list[Path]:
+        """Every map file on disk (for tests and operators)."""
+        return sorted(path for path in self.folder.rglob("*") if path.is_file()) \
+            if self.folder.is_dir() else []
+
+    def _path(self, key: str) -> Path:
+        return self.folder / data_version() / key
+
+    def _remembered(self, key: str) -> StoredMap | None:
+        with self._lock:
+            found = self._memory.get(key)
+            if found is not None:
+                self._memory.move_to_end(key)
+            return found
+
+    def _remember(self, key: str, stored: StoredMap) -> StoredMap:
+        size = len(stored.content)
+        if size > self.memory_bytes:
+            return stored
+        with self._lock:
+            previous = self._memory.pop(key, None)
+            if previous is not None:
+                self._memory_used -= len(previous.content)
             self._memory[key] = stored
-            while len(self._memory) > _MEMORY_LIMIT:
-                self._memory.popitem(last=False)
+            self._memory_used += size
+            while self._memory_used > self.memory_bytes:
+                _, dropped = self._memory.popitem(last=False)
+                self._memory_used -= len(dropped.content)
         return stored
+
+
+def _stored(content: bytes, extension: str) -> StoredMap:
+    """A map's bytes with their media type and strong ETag."""
+    mimetype = "image/svg+xml" if extension == "svg" else "image/png"
+    return StoredMap(content, mimetype, hashlib.sha256(content).hexdigest()[:32])
 
 
 def _write_atomically(path: Path, content: bytes) -> None:

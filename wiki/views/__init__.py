@@ -25,7 +25,7 @@ def init_app(app: Flask) -> None:
     page_cache.init_app(app)
     errors.init_app(app)
     app.register_blueprint(articles.bp)
-    app.register_blueprint(maps.bp)
+    maps.init_app(app)
     special.init_app(app)
     relations.init_app(app)
     accounts.init_app(app)

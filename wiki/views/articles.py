@@ -16,7 +16,7 @@ from wiki.existence import is_readable
 from wiki.models import Page, Revision
 from wiki.titles import SPECIAL, Title, page_url, parse_title, try_parse_title
 from wiki.views import editing, feeds, lists, missing, moderation, page_cache
-from wiki.views.helpers import int_arg
+from wiki.views.helpers import int_arg, required_int_arg
 
 bp = Blueprint("articles", __name__)
 
@@ -79,7 +79,7 @@ def dispatch(raw_title: str) -> ResponseReturnValue:
         return show_diff(title)
     if action == "raw":
         return show_raw(title)
-    if "oldid" in request.args:
+    if request.args.get("oldid"):  # an empty oldid= means none, as in MediaWiki
         return show_old_revision(title)
     return show_page(title)
 
@@ -126,9 +126,7 @@ def _page_or_404(title: Title) -> Page:
 def show_old_revision(title: Title) -> ResponseReturnValue:
     """An old revision, with a banner and links to the previous, next and current revisions."""
     page = _page_or_404(title)
-    revision_id = int_arg("oldid", minimum=1)
-    assert revision_id is not None
-    revision = pages.get_revision(revision_id, page)
+    revision = pages.get_revision(required_int_arg("oldid", minimum=1), page)
     return render_template(
         "articles/view.html", title=title, page=page, revision=revision,
         rendered=rendering.cached_render(revision, title=title),
@@ -159,7 +157,6 @@ def show_history(title: Title) -> ResponseReturnValue:
     limit = int_arg("limit", current_app.config["WIKI_HISTORY_LIMIT"], minimum=1, maximum=maximum)
     offset = int_arg("offset", 0, minimum=0, maximum=10_000_000)
     older_than = int_arg("older", None, minimum=1)
-    assert limit is not None and offset is not None
     entries, more = pages.history(page, limit, offset, older_than)
     log, _ = actionlog.entries(title=title, limit=50)
     return render_template(
@@ -186,9 +183,7 @@ def _resolve_diff_pair(page: Page | None) -> tuple[Revision, Revision]:
             return base, (pages.next_revision(base) or base)
         current = db_latest(base)
         return base, current
-    new_id = int_arg("diff", minimum=1)
-    assert new_id is not None
-    newer = pages.get_revision(new_id)
+    newer = pages.get_revision(required_int_arg("diff", minimum=1))
     older = pages.get_revision(old_id) if old_id else (pages.parent_revision(newer) or newer)
     if older.page_id != newer.page_id:
         raise BadParameter("These two revisions belong to different pages and cannot be compared.")

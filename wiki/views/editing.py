@@ -16,7 +16,7 @@ from wiki.errors import BadParameter, EditConflict, RenderTooSlow, WikiError
 from wiki.models import Revision
 from wiki.titles import Title, page_url
 from wiki.views import moderation as moderation_views
-from wiki.views.helpers import MAX_ID, current_author, int_arg
+from wiki.views.helpers import current_author, int_arg, required_int_arg
 
 
 class _EditForm(TypedDict):
@@ -84,13 +84,10 @@ def _form_value(name: str) -> str:
 def submit(title: Title) -> ResponseReturnValue:
     """The edit form's three buttons: save, show preview, show changes."""
     text = _form_value("text")
-    base_raw = _form_value("base_revision")
+    _form_value("base_revision")  # present in every edit form; empty for a new page
     summary = request.form.get("summary", "")
     minor = request.form.get("minor") == "1"
-    if base_raw and not (len(base_raw) <= 10 and base_raw.isascii() and base_raw.isdigit()
-                        and int(base_raw) <= MAX_ID):
-        raise BadParameter("The base revision must be a revision number.", text=text)
-    base_id = int(base_raw) if base_raw else None
+    base_id = int_arg("base_revision", None, minimum=1, in_form=True)
     page = pages.find_page(title)
     current = pages.latest_revision(page) if page and page.latest_revision_id else None
     base = pages.get_revision(base_id, page) if base_id and page else None
@@ -147,12 +144,10 @@ def _conflict_page(title: Title, conflict: EditConflict, form: _EditForm) -> Res
 
 def restore(title: Title) -> ResponseReturnValue:
     """"Restore this version": the old text becomes a new revision; history stays whole."""
-    raw = request.form.get("oldid", "")
-    if not (len(raw) <= 10 and raw.isascii() and raw.isdigit() and int(raw) <= MAX_ID):
-        raise BadParameter("Which revision to restore is missing or malformed.")
-    result = pages.restore(title, int(raw), author=current_author())
+    revision_id = required_int_arg("oldid", minimum=1, in_form=True)
+    result = pages.restore(title, revision_id, author=current_author())
     if result.status == "nochange":
         flash("That revision's text is already the current text; nothing was saved.", "notice")
     else:
-        flash(f"Revision {raw} was restored as a new revision.", "success")
+        flash(f"Revision {revision_id} was restored as a new revision.", "success")
     return redirect(page_url(title), code=303)

@@ -3,26 +3,37 @@
 
 Each entry's content is the edit summary and the diff as HTML, rendered by the diff page's own
 Jinja macro (autoescaped); feedgen then escapes that HTML as the text of <content type="html">.
+An entry's diff is cut at WIKI_FEED_DIFF_BYTES (see wiki.feed_diff) with a link to the full
+diff, and entries are built one at a time, so a feed's size and memory are bounded by its
+number of entries whatever the size of the pages. Links use the configured base URL. Every
+string passes through xml_text first: text stored before the input gate existed may hold
+characters XML 1.0 cannot carry, and it must not break the feed.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
 from feedgen.feed import FeedGenerator
 from flask import Response, current_app, render_template, request
 
-from wiki import clock, lists, pages
-from wiki.diff import diff_texts
+from wiki import clock, lists
 from wiki.errors import BadParameter
+from wiki.feed_diff import feed_diff
 from wiki.models import Page
 from wiki.titles import Title, page_url
+from wiki.urls import absolute_url
 from wiki.views.helpers import int_arg
 
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 FEED_FORMATS = ("atom",)
 MAX_FEED_ENTRIES = 500
+# Characters XML 1.0 cannot carry: C0 controls but tab, LF and CR; lone surrogates; U+FFFE and
+# U+FFFF (https://www.w3.org/TR/xml/#charsets).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+REPLACEMENT = "\ufffd"
 
 
 def wants_feed() -> bool:
@@ -33,9 +44,9 @@ def wants_feed() -> bool:
     return bool(raw)
 
 
-def _absolute(path: str) -> str:
-    """A path on this wiki as an absolute URL."""
-    return request.host_url.rstrip("/") + path
+def xml_text(text: str) -> str:
+    """The text with every character XML 1.0 cannot carry replaced by U+FFFD."""
+    return _NOT_XML.sub(REPLACEMENT, text)
 
 
 def _aware(value: datetime) -> datetime:
@@ -51,38 +62,42 @@ def _diff_path(change: lists.Change) -> str:
     return page_url(change.title, diff=revision.id, oldid=revision.parent_id)
 
 
+def _entry_content(change: lists.Change, link: str, budget: int) -> str:
+    """The HTML of one entry: summary, author and the diff, cut at the budget."""
+    revision = change.revision
+    # One entry's texts at a time: a feed of large pages never holds more than two of them.
+    texts = lists.revision_texts([revision.id, *([revision.parent_id] if revision.parent_id
+                                                 else [])])
+    parent_text = texts.get(revision.parent_id, "") if revision.parent_id else ""
+    diff = feed_diff(parent_text, texts.get(revision.id, ""), budget)
+    return render_template("feeds/entry.html", change=change, rows=diff.rows, cut=diff.cut,
+                           diff_url=link)
+
+
 def _feed(feed_title: str, subtitle: str, html_path: str, changes: list[lists.Change]
           ) -> Response:
     """An Atom document of these changes, newest first."""
-    texts = lists.revision_texts(
-        [c.revision.id for c in changes] + [c.revision.parent_id for c in changes
-                                            if c.revision.parent_id]
-    )
+    budget = current_app.config["WIKI_FEED_DIFF_BYTES"]
     generator = FeedGenerator()
-    generator.id(_absolute(request.full_path.rstrip("?")))
-    generator.title(f"{feed_title} \u2013 {current_app.config['WIKI_SITE_NAME']}")
-    generator.subtitle(subtitle)
-    generator.link(href=_absolute(request.full_path.rstrip("?")), rel="self",
-                   type="application/atom+xml")
-    generator.link(href=_absolute(html_path), rel="alternate", type="text/html")
+    self_url = xml_text(absolute_url(request.full_path.rstrip("?")))
+    generator.id(self_url)
+    generator.title(xml_text(f"{feed_title} \u2013 {current_app.config['WIKI_SITE_NAME']}"))
+    generator.subtitle(xml_text(subtitle))
+    generator.link(href=self_url, rel="self", type="application/atom+xml")
+    generator.link(href=xml_text(absolute_url(html_path)), rel="alternate", type="text/html")
     generator.language("en")
     newest = max((c.revision.timestamp for c in changes), default=clock.utcnow())
     generator.updated(_aware(newest))
     for change in changes:
         revision = change.revision
-        parent_text = texts.get(revision.parent_id, "") if revision.parent_id else ""
-        content = render_template(
-            "feeds/entry.html", change=change,
-            rows=diff_texts(parent_text, texts.get(revision.id, "")),
-        )
+        link = xml_text(absolute_url(_diff_path(change)))
         entry = generator.add_entry(order="append")
-        link = _absolute(_diff_path(change))
         entry.id(link)
-        entry.title(change.title.full)
-        entry.author(name=revision.author)
+        entry.title(xml_text(change.title.full))
+        entry.author(name=xml_text(revision.author))
         entry.updated(_aware(revision.timestamp))
         entry.link(href=link, rel="alternate", type="text/html")
-        entry.content(content, type="html")
+        entry.content(xml_text(_entry_content(change, link, budget)), type="html")
     body = generator.atom_str(pretty=False)
     return Response(body, headers={"Content-Type": ATOM_TYPE})
 
@@ -97,8 +112,6 @@ def history_feed(title: Title, page: Page) -> Response:
     """The feed of one page's revision history, newest first."""
     wants_feed()
     limit = int_arg("limit", 50, minimum=1, maximum=MAX_FEED_ENTRIES)
-    assert limit is not None
-    entries, _ = pages.history(page, limit)
-    changes = [lists.Change(title, entry.revision, entry.delta) for entry in entries]
+    changes = lists.page_changes(title, page.id, limit)
     return _feed(f"{title.full}: Revision history", f"The edits of {title.full}",
                  page_url(title, action="history"), changes)

@@ -1,9 +1,11 @@
-"""Small things views and templates share: reading integer parameters strictly, URLs of pages,
+"""Small things views and templates share: the one parser of integer parameters, URLs of pages,
 how timestamps and size changes are shown, and who the current editor is."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from typing import overload
 
 from flask import Flask, current_app, g, request
 from werkzeug.routing import PathConverter
@@ -13,6 +15,9 @@ from wiki.pages import Author
 from wiki.titles import page_url
 
 MAX_ID = 2**31 - 1
+# A whole number as a person types it: ASCII digits only (no "+", spaces, "1e3", "0x10", "1.5"
+# or other scripts' digits), a minus sign at most once, and short enough for any 64-bit value.
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,20}")
 
 
 class TitleConverter(PathConverter):
@@ -23,20 +28,55 @@ class TitleConverter(PathConverter):
     part_isolating = False  # titles may contain "/"
 
 
-def int_arg(name: str, default: int | None = None, *, minimum: int = 0,
-            maximum: int | None = None) -> int | None:
-    """An integer query parameter, or BadParameter when it is malformed or out of range."""
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    if len(raw) > 20 or not raw.isascii() or not raw.strip().lstrip("-").isdigit():
-        raise BadParameter(f'The parameter "{name}" must be a whole number, not "{raw[:50]}".')
-    value = int(raw)
-    maximum = MAX_ID if maximum is None else maximum  # ids are 32-bit in every database we use
-    if value < minimum or value > maximum:
-        upper = f" and {maximum}" if maximum is not None else " or more"
-        raise BadParameter(f'The parameter "{name}" must be between {minimum}{upper}.')
+def parse_int(name: str, raw: str, *, minimum: int = 0, maximum: int | None = None) -> int:
+    """The one integer parser of the wiki's parameters: ASCII digits with an optional leading
+    minus, within [minimum, maximum] (maximum defaults to the largest id). It raises nothing but
+    BadParameter, whatever `raw` holds."""
+    upper = MAX_ID if maximum is None else maximum  # ids are 32-bit in every database we use
+    if not _WHOLE_NUMBER.fullmatch(raw):
+        raise BadParameter(f'The parameter "{name}" must be a whole number written with the '
+                           f'digits 0-9, not "{raw[:50]}".')
+    value = int(raw)  # at most 20 ASCII digits: int() cannot fail or take long
+    if not minimum <= value <= upper:
+        raise BadParameter(f'The parameter "{name}" must be between {minimum} and {upper}.')
     return value
+
+
+def _raw_int(name: str, in_form: bool) -> str | None:
+    """The parameter as sent (None when absent or empty: an empty field means "not given")."""
+    raw = (request.form if in_form else request.args).get(name)
+    return raw if raw else None
+
+
+@overload
+def int_arg(name: str, default: int, *, minimum: int = 0, maximum: int | None = None,
+            in_form: bool = False) -> int: ...
+
+
+@overload
+def int_arg(name: str, default: None = None, *, minimum: int = 0, maximum: int | None = None,
+            in_form: bool = False) -> int | None: ...
+
+
+def int_arg(name: str, default: int | None = None, *, minimum: int = 0,
+            maximum: int | None = None, in_form: bool = False) -> int | None:
+    """An integer query parameter (or form field, with in_form), `default` when it is absent or
+    empty; BadParameter when it is anything but a whole number in range."""
+    raw = _raw_int(name, in_form)
+    if raw is None:
+        return default
+    return parse_int(name, raw, minimum=minimum, maximum=maximum)
+
+
+def required_int_arg(name: str, *, minimum: int = 0, maximum: int | None = None,
+                     in_form: bool = False) -> int:
+    """An integer query parameter (or form field) that must be given: BadParameter when it is
+    absent, empty or not a whole number in range."""
+    raw = _raw_int(name, in_form)
+    if raw is None:
+        where = "form field" if in_form else "parameter"
+        raise BadParameter(f'The {where} "{name}" is missing; it must be a whole number.')
+    return parse_int(name, raw, minimum=minimum, maximum=maximum)
 
 
 def format_timestamp(value: datetime) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from flask import Flask, g, redirect, render_template, request
 from flask.typing import ResponseReturnValue
@@ -19,7 +19,7 @@ from wiki.errors import BadParameter
 from wiki.existence import existing_titles
 from wiki.titles import CATEGORY, MAIN, NAMESPACES, Title, page_url, parse_title, subject_and_talk
 from wiki.views import feeds, special
-from wiki.views.helpers import int_arg
+from wiki.views.helpers import int_arg, parse_int
 
 MAX_LIMIT = 500  # rows per page of any list
 MAX_OFFSET = 10_000_000
@@ -40,16 +40,34 @@ def _flag(name: str) -> bool:
 
 def _limit(default: int) -> int:
     """The limit parameter: rows per page."""
-    value = int_arg("limit", default, minimum=1, maximum=MAX_LIMIT)
-    assert value is not None
-    return value
+    return int_arg("limit", default, minimum=1, maximum=MAX_LIMIT)
 
 
 def _offset() -> int:
     """The offset parameter: rows skipped."""
-    value = int_arg("offset", 0, minimum=0, maximum=MAX_OFFSET)
-    assert value is not None
-    return value
+    return int_arg("offset", 0, minimum=0, maximum=MAX_OFFSET)
+
+
+@overload
+def _namespace(default: int) -> int: ...
+
+
+@overload
+def _namespace(default: None) -> int | None: ...
+
+
+def _namespace(default: int | None) -> int | None:
+    """The namespace parameter: a name ("Talk"; "all" where the default is every namespace) or
+    a number, read by the one integer parser; `default` when absent or empty."""
+    raw = request.args.get("namespace")
+    if not raw:
+        return default
+    if not any(char.isalpha() for char in raw):  # not a name: it must be a number
+        raw = str(parse_int("namespace", raw, minimum=-1, maximum=max(NAMESPACES)))
+    namespace = lists.parse_namespace(raw, default=default)
+    if namespace is None and default is not None:
+        raise BadParameter('"all" namespaces cannot be listed here; name one.')
+    return namespace
 
 
 def _namespace_choices() -> list[tuple[int, str]]:
@@ -63,7 +81,7 @@ def recent_changes(_subpage: str) -> ResponseReturnValue:
     """Newest edits first, with filters for minor edits, namespace and age; or their feed."""
     as_feed = feeds.wants_feed()
     hide_minor = _flag("hideminor")
-    namespace = lists.parse_namespace(request.args.get("namespace"), default=None)
+    namespace = _namespace(None)
     days = int_arg("days", None, minimum=1, maximum=MAX_DAYS)
     limit, offset = _limit(50), _offset()
     changes, more = lists.recent_changes(limit=limit, offset=offset, hide_minor=hide_minor,
@@ -94,8 +112,7 @@ def random_page(subpage: str) -> ResponseReturnValue:
                   sidebar="All pages", order=30)
 def all_pages(subpage: str) -> ResponseReturnValue:
     """Pages of a namespace from ?from= (or Special:AllPages/<from>), in title order."""
-    namespace = lists.parse_namespace(request.args.get("namespace"), default=MAIN)
-    assert namespace is not None
+    namespace = _namespace(MAIN)
     start = lists.start_text(request.args.get("from") or subpage)
     limit = _limit(200)
     entries, next_from = lists.all_pages(namespace, start, limit)

@@ -30,13 +30,10 @@ SEARCHABLE_NAMESPACES = tuple(sorted(n for n in NAMESPACES if n != SPECIAL))
 
 def _namespace() -> int:
     """The namespace parameter: a namespace number, Main when absent."""
-    raw = request.args.get("namespace", "")
-    if raw == "":
-        return MAIN
-    number = int(raw) if raw.lstrip("-").isdecimal() and raw.isascii() else None
+    number = int_arg("namespace", MAIN, minimum=-1, maximum=max(NAMESPACES))
     if number not in SEARCHABLE_NAMESPACES:
         known = ", ".join(f"{n} ({NAMESPACES[n] or 'Main'})" for n in SEARCHABLE_NAMESPACES)
-        raise BadParameter(f'"{raw[:50]}" is not a namespace that can be searched. '
+        raise BadParameter(f'"{number}" is not a namespace that can be searched. '
                            f"Namespaces: {known}.")
     return number
 
@@ -45,7 +42,6 @@ def _paging() -> tuple[int, int]:
     """The limit (results per page) and offset (results skipped) parameters."""
     limit = int_arg("limit", DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT)
     offset = int_arg("offset", 0, minimum=0, maximum=MAX_OFFSET)
-    assert limit is not None and offset is not None
     return limit, offset
 
 
@@ -82,7 +78,6 @@ def suggest_titles() -> ResponseReturnValue:
     if len(raw) > MAX_PREFIX_CHARS:
         raise BadParameter(f'The parameter "q" is longer than {MAX_PREFIX_CHARS} characters.')
     limit = int_arg("limit", search.MAX_SUGGESTIONS, minimum=1, maximum=search.MAX_SUGGESTIONS)
-    assert limit is not None
     prefix = search.clean_query(raw)
     titles = search.suggest_titles(prefix, limit)
     return jsonify(query=prefix, titles=[title.full for title in titles])
