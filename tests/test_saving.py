@@ -110,3 +110,6 @@ def test_redirected_from_is_shown_only_for_a_real_redirect(app: Flask,
     assert forged.status_code == 301 and forged.headers["Location"].endswith("/wiki/Kosovo")
     not_a_redirect = client.get("/wiki/Kosovo?redirectedfrom=Serbia")
     assert not_a_redirect.status_code == 301
+    kept = client.get("/wiki/Kosovo?redirectedfrom=Serbia&title=x&title=y")
+    assert kept.status_code == 301
+    assert kept.headers["Location"].endswith("/wiki/Kosovo?title=x&title=y")

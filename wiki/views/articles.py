@@ -6,6 +6,8 @@ page service, and renders a template; editing lives in views/editing.py.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, make_response, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
@@ -90,8 +92,8 @@ def show_page(title: Title) -> ResponseReturnValue:
     nobody can make a page say it was reached from anywhere, or fill the cache with variants."""
     source = request.args.get("redirectedfrom")
     if source is not None and not pages.redirects_to(source, title):
-        query = {k: v for k, v in request.args.items() if k != "redirectedfrom"}
-        return redirect(page_url(title, **query), code=301)
+        query = [(k, v) for k, v in request.args.items(multi=True) if k != "redirectedfrom"]
+        return redirect(title.path + ("?" + urlencode(query) if query else ""), code=301)
     return page_cache.serve(title, clock.utcnow(), lambda: make_response(build_page(title)))
 
 
