@@ -67,6 +67,53 @@ class PostgresServer:
         with self.admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
+    def _connect(self, name: str) -> sa.Connection:
+        engine = sa.create_engine(self.url.set(database=name), isolation_level="AUTOCOMMIT",
+                                  poolclass=sa.pool.NullPool)
+        return engine.connect()
+
+    def snapshot(self, name: str) -> None:
+        """Keep a copy of every table's rows and every sequence's position in a schema of the
+        database itself, for restore(): much faster than a new database per test."""
+        with self._connect(name) as connection:
+            connection.exec_driver_sql(f"CREATE SCHEMA {SNAPSHOT}")
+            for table in _tables(connection):
+                connection.exec_driver_sql(
+                    f'CREATE TABLE {SNAPSHOT}."{table}" AS TABLE public."{table}"')
+            connection.exec_driver_sql(
+                f"CREATE TABLE {SNAPSHOT}.sequence_positions AS "
+                "SELECT sequencename AS name, last_value, last_value IS NOT NULL AS called "
+                "FROM pg_sequences WHERE schemaname = 'public'")
+
+    def restore(self, name: str) -> None:
+        """Put the database back as snapshot() found it: end every other session, empty each
+        table and copy its rows back, and reset the sequences."""
+        with self._connect(name) as connection:
+            connection.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            tables = _tables(connection)
+            connection.exec_driver_sql("SET session_replication_role = replica")
+            listed = ", ".join(f'public."{table}"' for table in tables)
+            connection.exec_driver_sql(f"TRUNCATE {listed}")
+            for table in tables:
+                connection.exec_driver_sql(
+                    f'INSERT INTO public."{table}" SELECT * FROM {SNAPSHOT}."{table}"')
+            connection.exec_driver_sql("SET session_replication_role = DEFAULT")
+            connection.exec_driver_sql(
+                "SELECT setval('public.' || quote_ident(name), coalesce(last_value, 1), called) "
+                f"FROM {SNAPSHOT}.sequence_positions")
+
+
+SNAPSHOT = "test_snapshot"
+
+
+def _tables(connection: sa.Connection) -> list[str]:
+    """The tables of the public schema that hold the wiki's rows."""
+    return list(connection.exec_driver_sql(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+        "AND tablename <> 'alembic_version' ORDER BY tablename").scalars())
+
 
 class WikiClient:
     """Performs what a person does with forms: open the edit page, change the text, press a
