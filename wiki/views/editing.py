@@ -101,13 +101,14 @@ def submit(title: Title) -> ResponseReturnValue:
         if too_large:
             return _form_template(title, **form, status=413,
                                   error=f"The text is longer than {limit:,} bytes.")
+        signed = pages.pre_save_transform(pages.normalize_text(text), current_author())
         if "preview" in request.form:
             try:
-                preview = rendering.render_text(text, title, budgeted=True).rendered
+                preview = rendering.render_text(signed, title, budgeted=True).rendered
             except RenderTooSlow as error:
                 return _form_template(title, **form, status=error.status, error=error.message)
             return _form_template(title, **form, preview=preview)
-        rows = diff_texts(current.text if current else "", pages.normalize_text(text))
+        rows = diff_texts(current.text if current else "", signed)
         return _form_template(title, **form, changes=rows, current=current)
 
     try:
