@@ -392,13 +392,18 @@ def _insert_revision(page: Page, parent: Revision | None, text: str, author: Aut
     return revision
 
 
+def restore_summary(old: Revision) -> str:
+    """The summary of an edit that restores an old revision."""
+    return f"Restored revision {old.id} by {old.author}"
+
+
 def restore(title: Title, revision_id: int, *, author: Author) -> SaveResult:
     """Save an old revision's text as a new revision ("Restored revision N by X")."""
     page = get_page(title)
     old = get_revision(revision_id, page)
     return save_edit(
         title, old.text, author=author, base_revision_id=page.latest_revision_id,
-        summary=f"Restored revision {old.id} by {old.author}",
+        summary=restore_summary(old),
     )
 
 

@@ -117,8 +117,10 @@ def test_read_edit_diff_and_restore_the_seeded_article(
     expect(page.locator(".old-revision-banner")).to_contain_text("old revision")
     expect(page.locator(".page-body")).not_to_contain_text(SENTENCE)
     page.get_by_role("button", name="Restore this version").click()
+    expect(page.locator("#wpSummary")).to_have_value(re.compile(r"^Restored revision \d+ by "))
+    page.get_by_role("button", name="Save changes").click()
     expect(page).to_have_url(ARTICLE_URL)
-    expect(page.locator(".flash")).to_contain_text("restored")
+    expect(page.locator(".flash")).to_contain_text("saved")
     expect(page.locator(".page-body")).not_to_contain_text(SENTENCE)
 
     page.locator(".tabs").get_by_role("link", name="View history", exact=True).click()
