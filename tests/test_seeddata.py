@@ -253,9 +253,9 @@ ARTICLE_REFERENCES = {
                 "independence |website=eurasia.ro |date=18 February 2008}}",
     "withdrawal": "{{Cite news |title=Azerbaijan parliament okays troop pull out from Kosovo "
                   "|agency=Agence France-Presse |date=4 March 2008}}",
-    "icj-hearing": "{{Cite news |title=Azerbaijan supports Serbia's position in International "
-                   "Court of Justice on legality of Kosovo's independence |last=Sultanova "
-                   "|first=Lachin |agency=APA |date=3 December 2009}}",
+    "icj-hearing": "{{Cite news |url=http://www.today.az/news/politics/57930.html "
+                   "|title=Azerbaijan supports Serbia's position on Kosovo |work=Today.Az "
+                   "|agency=APA |date=4 December 2009}}",
     "icj-hearings-ended": "{{Cite web |url=https://icj-cij.org/node/101855 |title=Accordance "
                           "with International Law of the Unilateral Declaration of Independence "
                           "by the Provisional Institutions of Self-Government of Kosovo (Request "
