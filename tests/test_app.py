@@ -18,7 +18,7 @@ from wiki.config import SETTINGS
 from wiki.db import db
 from wiki.models import Page, Revision
 from wiki.paths import PROJECT_ROOT
-from wiki.seed import SEED_DIR, SEED_SUMMARY
+from wiki.seed import SEED_DIR, WRITTEN_HERE
 
 ARTICLE_PATH = "/wiki/Azerbaijan%E2%80%93Kosovo_relations"
 SETTING_NAMES = [name for name, _default, _help in SETTINGS]
@@ -249,12 +249,19 @@ def test_seeded_revisions_are_by_the_system_user(app: Flask, client: FlaskClient
     assert rows
     assert {row.author for row in rows} == {pages.SYSTEM.name}
     assert not any(row.author_is_ip for row in rows)
-    assert {row.summary for row in rows} == {"Imported from Wikipedia (CC BY-SA 4.0)"}
-    assert SEED_SUMMARY == "Imported from Wikipedia (CC BY-SA 4.0)"
+    imported = ("Imported from Wikipedia: [https://en.wikipedia.org/wiki/"
+                "Azerbaijan%E2%80%93Kosovo_relations Azerbaijan–Kosovo relations] (CC BY-SA 4.0)")
+    assert {row.summary for row in rows} == {imported, WRITTEN_HERE}
+    assert [row.summary for row in rows].count(imported) == 1
+    assert WRITTEN_HERE == "Written for this wiki; CC BY-SA 4.0"
     assert all(row.parent_id is None for row in rows)  # one revision per seeded page
     history = client.get(ARTICLE_PATH + "?action=history").get_data(as_text=True)
     assert pages.SYSTEM.name in history
-    assert "Imported from Wikipedia (CC BY-SA 4.0)" in history
+    link = ('<a href="https://en.wikipedia.org/wiki/Azerbaijan%E2%80%93Kosovo_relations" '
+            'class="external" rel="nofollow ugc">Azerbaijan–Kosovo relations</a>')
+    assert f"Imported from Wikipedia: {link} (CC BY-SA 4.0)" in history
+    stub = client.get("/wiki/Baku?action=history").get_data(as_text=True)
+    assert "Written for this wiki; CC BY-SA 4.0" in stub and "Imported" not in stub
 
 
 def test_every_link_in_every_seeded_page_is_blue(app: Flask, client: FlaskClient) -> None:

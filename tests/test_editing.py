@@ -138,7 +138,8 @@ def test_preview_renders_as_the_page_will_and_saves_nothing(app: Flask, wiki: Wi
     response = wiki.edit(ARTICLE, text, summary="try", button="preview")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    preview = re.search(r'<section class="preview"[^>]*>(.*?)</section>', html, re.S)
+    preview = re.search(r'<section class="preview"[^>]*>(.*?)</section>\s*<form method="post"',
+                        html, re.S)
     assert preview, "no preview section"
     assert "<strong>bold</strong>" in preview.group(1)
     assert textareas(html)["text"] == text  # the text stays in the form
@@ -329,15 +330,23 @@ def test_non_overlapping_edits_are_merged(app: Flask, client: FlaskClient) -> No
 
 
 def restore_via_form(client: FlaskClient, path: str, oldid: int):  # type: ignore[no-untyped-def]
-    """Open the old revision and press "Restore this version"."""
+    """Open the old revision, press "Restore this version" (which opens the edit form with the
+    old text and a summary), and save that form as it comes."""
     html = client.get(f"{path}?oldid={oldid}").get_data(as_text=True)
-    form = re.search(r'<form method="post" action="([^"]+)"[^>]*>(.*?)Restore this version',
-                     html, re.S)
+    form = re.search(r'<form method="get" action="([^"]+)" class="restore-form">(.*?)'
+                     r'Restore this version', html, re.S)
     assert form, "no restore form on the old revision"
     fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">',
                              form.group(2)))
-    assert fields.get("oldid") == str(oldid)
-    return client.post(unescape(form.group(1)), data=fields)
+    assert fields == {"action": "edit", "oldid": str(oldid), "restore": "1"}
+    edit = client.get(unescape(form.group(1)) + "?" + urlencode(fields)).get_data(as_text=True)
+    data = {name: unescape(value) for name, value in re.findall(
+        r'<input (?:id="\w+" )?type="(?:hidden|text)" name="(\w+)"[^>]*value="([^"]*)"', edit)}
+    data["text"] = textareas(edit)["text"]
+    data["save"] = "1"
+    action = re.search(r'<form method="post" action="([^"]+)" class="edit-form">', edit)
+    assert action
+    return client.post(unescape(action.group(1)), data=data)
 
 
 def test_restore_an_old_revision(app: Flask, wiki: WikiClient, client: FlaskClient) -> None:

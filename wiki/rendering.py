@@ -94,7 +94,8 @@ def render_text(text: str, title: Title | None = None, *, budgeted: bool = False
     A budgeted render (a save or a preview) that takes longer than WIKI_RENDER_BUDGET_SECONDS
     raises RenderTooSlow; a view's render is never cut short.
     """
-    recorder = RecordingLookups(registry().live_data, template_library())
+    recorder = RecordingLookups(registry().live_data, template_library(),
+                                frozenset(registry().special_pages))
     seconds = float(current_app.config["WIKI_RENDER_BUDGET_SECONDS"])
     deadline = time.monotonic() + seconds if budgeted else None
     try:

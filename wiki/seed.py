@@ -1,7 +1,8 @@
 """Seeding: the pages a new wiki starts with, read from wiki/seeddata/*.md in name order.
 
 Each file begins with "Title: <page title>" and a blank line. Pages are saved through the one
-writer, by the system user, with the attribution summary the licence asks for.
+writer, by the system user, with the attribution summary the licence asks for: a page imported
+from Wikipedia links its source article; the stubs say they were written for this wiki.
 """
 
 from __future__ import annotations
@@ -17,7 +18,21 @@ from wiki.models import Page
 from wiki.titles import Title, parse_title
 
 SEED_DIR = Path(__file__).resolve().parent / "seeddata"
-SEED_SUMMARY = "Imported from Wikipedia (CC BY-SA 4.0)"
+# Pages imported from Wikipedia, with their source articles; every other seed page was written
+# for this wiki.
+SOURCES = {
+    "Azerbaijan–Kosovo relations":
+        "https://en.wikipedia.org/wiki/Azerbaijan%E2%80%93Kosovo_relations",
+}
+WRITTEN_HERE = "Written for this wiki; CC BY-SA 4.0"
+
+
+def seed_summary(title: Title) -> str:
+    """The history entry of a seed page: where its text comes from and under which licence."""
+    source = SOURCES.get(title.full)
+    if source is None:
+        return WRITTEN_HERE
+    return f"Imported from Wikipedia: [{source} {title.full}] (CC BY-SA 4.0)"
 
 
 @dataclass(frozen=True)
@@ -47,7 +62,7 @@ def seed_missing() -> int:
         if pages.find_page(seed_page.title) is not None:
             continue
         pages.save_edit(seed_page.title, seed_page.text, author=author, base_revision_id=None,
-                        summary=SEED_SUMMARY)
+                        summary=seed_summary(seed_page.title))
         created += 1
     return created
 

@@ -129,7 +129,10 @@ def _render_document(
         budget.note("headings", f"Only the first {MAX_HEADINGS:,} headings have anchors and a "
                                 "line in the contents.")
     html = _EMPTY_PARAGRAPH.sub("", str(html))  # e.g. a line that held only category links
-    if env.get("footnotes") and REFERENCES not in env.get("used_anchors", ()):
+    if env.get("footnotes"):
+        html = _place_references(html, env)
+    if env.get("footnotes") and not env.get("reflist") \
+            and REFERENCES not in env.get("used_anchors", ()):
         html = extras.add_references_heading(str(html))
     clean = sanitize_html(str(html))
 
@@ -163,6 +166,19 @@ def _render_document(
         return match.group(0).replace(PLACEHOLDER_OPEN, "").replace(PLACEHOLDER_CLOSE, "")
 
     return Markup(_TAG_OR_PLACEHOLDER.sub(substitute, clean)), env
+
+
+def _place_references(html: str, env: MutableMapping[str, Any]) -> str:
+    """With {{Reflist}} in the text, the footnotes list goes where the first one stands, under
+    the author's own heading (env["reflist"] is set, so no automatic heading is added)."""
+    calls: list[TemplateCall] = env.get("templates", [])
+    for index, call in enumerate(calls):
+        if call.key == "reflist":
+            moved = extras.move_references(html, f"{PLACEHOLDER_OPEN}{index}{PLACEHOLDER_CLOSE}")
+            if moved is not None:
+                env["reflist"] = True
+                return moved
+    return html
 
 
 def _render_fragment(text: str, lookups: Lookups, depth: int, env_out: dict[str, Any]) -> Markup:

@@ -91,6 +91,19 @@ def add_references_heading(html: str) -> str:
     )
 
 
+_REFERENCES_SECTION = '<section class="references">'
+
+
+def move_references(html: str, marker: str) -> str | None:
+    """The footnotes list moved from the end of the page to where `marker` stands (a
+    {{Reflist}} call's placeholder), or None when the page has no list or no marker."""
+    start = html.rfind(_REFERENCES_SECTION)
+    if start < 0 or marker not in html[:start]:
+        return None
+    section = html[start:]
+    return html[:start].replace(marker, section.rstrip("\n"), 1)
+
+
 def wiki_html(md: Markdown) -> None:
     """mistune plugin: the overrides above (registered after the table and footnotes plugins)."""
     if md.renderer is None:

@@ -1,7 +1,8 @@
 """Headings: stable anchor ids (as MediaWiki makes them) and the table of contents entries.
 
 A before-render hook gives each heading an id from its plain text, unique within the page, and
-stores TocEntry items in state.env["toc"]. The References heading footnotes produce is added last.
+stores TocEntry items in state.env["toc"]. The References heading footnotes produce is added last,
+unless the text places the list itself with {{Reflist}} under a heading of its own.
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ def toc(md: Markdown) -> None:
 def build_toc(env: Mapping[str, Any]) -> tuple[TocEntry, ...]:
     """The entries of a rendered page, References included when it has footnotes."""
     found = list(env.get("headings", []))
-    if env.get("footnotes") and REFERENCES not in env.get("used_anchors", ()):
+    if env.get("footnotes") and not env.get("reflist") \
+            and REFERENCES not in env.get("used_anchors", ()):
         found.append((2, REFERENCES, REFERENCES))
     return tuple(number_entries(found))

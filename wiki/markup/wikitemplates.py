@@ -21,6 +21,7 @@ from typing import Any, overload
 import jinja2
 from markupsafe import Markup
 
+from wiki.markup.citations import citation
 from wiki.markup.limits import RenderTimeout
 from wiki.markup.templates import TemplateCall
 from wiki.markup.wikilinks import link_href
@@ -93,18 +94,23 @@ class TemplateLibrary:
     def __init__(self, folders: Sequence[Path]) -> None:
         self.folders = tuple(Path(folder) for folder in folders)
         # Each folder under its own prefix, so that a template added to an earlier folder is
-        # found at once instead of Jinja's cached copy of the one it shadows.
+        # found at once instead of Jinja's cached copy of the one it shadows. A plain name
+        # ("_cs1.html", imported by the citation templates) is looked up folder by folder.
         self.environment = jinja2.Environment(
-            loader=jinja2.PrefixLoader({
-                str(index): jinja2.FileSystemLoader(str(folder))
-                for index, folder in enumerate(self.folders)
-            }),
+            loader=jinja2.ChoiceLoader([
+                jinja2.PrefixLoader({
+                    str(index): jinja2.FileSystemLoader(str(folder))
+                    for index, folder in enumerate(self.folders)
+                }),
+                jinja2.FileSystemLoader([str(folder) for folder in self.folders]),
+            ]),
             autoescape=True,
             undefined=jinja2.ChainableUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
         )
         self.environment.globals["page_url"] = page_url
+        self.environment.globals["citation"] = citation  # CS1 citations, as data
         self.environment.filters["local_image"] = local_image_path  # images of this wiki only
 
     def name(self, key: str, *, internal: bool = False) -> str | None:
@@ -128,13 +134,16 @@ class TemplateLibrary:
         return self.name(key) is not None
 
     def digests(self) -> dict[str, str]:
-        """Every template's key and the SHA-1 of its source (the first folder's wins)."""
+        """Every template's key and the SHA-1 of its source (the first folder's wins), taken
+        together with the internal templates ("_*.html") of its folder that it may import."""
         found: dict[str, str] = {}
         for folder in self.folders:
-            for path in sorted(folder.glob("*.html")) if folder.is_dir() else ():
+            paths = sorted(folder.glob("*.html")) if folder.is_dir() else []
+            shared = b"".join(path.read_bytes() for path in paths if path.stem.startswith("_"))
+            for path in paths:
                 key = path.stem
                 if _SAFE_KEY.match(key) and key not in found:
-                    found[key] = hashlib.sha1(path.read_bytes()).hexdigest()
+                    found[key] = hashlib.sha1(path.read_bytes() + shared).hexdigest()
         return found
 
 

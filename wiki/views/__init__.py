@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
         lists,
         maps,
         page_cache,
+        pageinfo,
         relations,
         special,
     )
@@ -30,4 +31,5 @@ def init_app(app: Flask) -> None:
     relations.init_app(app)
     accounts.init_app(app)
     lists.init_app(app)
+    pageinfo.init_app(app)
     search_views.init_app(app)

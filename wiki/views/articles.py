@@ -17,12 +17,12 @@ from wiki.errors import BadParameter, PageNotFound
 from wiki.existence import is_readable
 from wiki.models import Page, Revision
 from wiki.titles import SPECIAL, Title, page_url, parse_title, try_parse_title
-from wiki.views import editing, feeds, lists, missing, moderation, page_cache
+from wiki.views import editing, feeds, lists, missing, moderation, page_cache, pageinfo
 from wiki.views.helpers import int_arg, required_int_arg
 
 bp = Blueprint("articles", __name__)
 
-READ_ACTIONS = {"view", "history", "raw", "edit", "protect", "delete", "undelete"}
+READ_ACTIONS = {"view", "history", "raw", "edit", "info", "protect", "delete", "undelete"}
 WRITE_ACTIONS = {"submit", "restore", "protect", "delete", "undelete", "rollback"}
 
 
@@ -77,6 +77,8 @@ def dispatch(raw_title: str) -> ResponseReturnValue:
         return moderation.form(action, title)
     if action == "history":
         return show_history(title)
+    if action == "info":
+        return pageinfo.show_info(title)
     if "diff" in request.args:
         return show_diff(title)
     if action == "raw":

@@ -1,6 +1,8 @@
 """Editing: the edit form, preview, show changes, save, conflicts, and restoring an old revision.
 
 Every save goes through pages.save_edit; a failure shows the form again with the user's text.
+Restoring opens the form with the old text and a summary filled in (?action=edit&oldid=N&
+restore=1), so the editor sees what they are about to save.
 """
 
 from __future__ import annotations
@@ -30,10 +32,11 @@ class _EditForm(TypedDict):
 
 def _form_template(title: Title, *, text: str, base: Revision | None, summary: str = "",
                    minor: bool = False, status: int = 200, **extra: Any) -> ResponseReturnValue:
-    """The edit form, filled in."""
+    """The edit form, filled in; an anonymous editor is told their IP address will be shown."""
     return render_template(
         "articles/edit.html", title=title, text=text, base=base, summary=summary, minor=minor,
-        max_bytes=current_app.config["WIKI_MAX_ARTICLE_BYTES"], **extra,
+        max_bytes=current_app.config["WIKI_MAX_ARTICLE_BYTES"],
+        anonymous=current_author().is_ip, returnto=page_url(title, action="edit"), **extra,
     ), status
 
 
@@ -66,12 +69,27 @@ def edit_form(title: Title) -> ResponseReturnValue:
                               changes=diff_texts(result.base.text, result.text),
                               current=result.base)
     old_id = int_arg("oldid", None, minimum=1)
+    restoring = _restore_flag()
+    if restoring and old_id is None:
+        raise BadParameter('Restoring needs the revision to restore: add "oldid=".')
+    old = None
     if old_id is not None:
         if page is None:
             raise BadParameter("A page that does not exist has no old revisions.")
-        text = pages.get_revision(old_id, page).text
+        old = pages.get_revision(old_id, page)
+        text = old.text
+    summary = pages.restore_summary(old) if restoring and old is not None else ""
     return _form_template(title, text=text, base=current, editing_old=old_id,
-                          protection=protection)
+                          protection=protection, summary=summary,
+                          restoring=old if restoring else None)
+
+
+def _restore_flag() -> bool:
+    """The restore=0/1 parameter of the edit form."""
+    raw = request.args.get("restore", "")
+    if raw not in ("", "0", "1"):
+        raise BadParameter(f'The parameter "restore" must be 0 or 1, not "{raw[:50]}".')
+    return raw == "1"
 
 
 def _form_value(name: str) -> str:
@@ -101,13 +119,14 @@ def submit(title: Title) -> ResponseReturnValue:
         if too_large:
             return _form_template(title, **form, status=413,
                                   error=f"The text is longer than {limit:,} bytes.")
+        signed = pages.pre_save_transform(pages.normalize_text(text), current_author())
         if "preview" in request.form:
             try:
-                preview = rendering.render_text(text, title, budgeted=True).rendered
+                preview = rendering.render_text(signed, title, budgeted=True).rendered
             except RenderTooSlow as error:
                 return _form_template(title, **form, status=error.status, error=error.message)
             return _form_template(title, **form, preview=preview)
-        rows = diff_texts(current.text if current else "", pages.normalize_text(text))
+        rows = diff_texts(current.text if current else "", signed)
         return _form_template(title, **form, changes=rows, current=current)
 
     try:
@@ -143,7 +162,8 @@ def _conflict_page(title: Title, conflict: EditConflict, form: _EditForm) -> Res
 
 
 def restore(title: Title) -> ResponseReturnValue:
-    """"Restore this version": the old text becomes a new revision; history stays whole."""
+    """A posted "Restore this version" (the form old-revision pages had before restoring went
+    through the edit form, kept for old clients): the old text becomes a new revision."""
     revision_id = required_int_arg("oldid", minimum=1, in_form=True)
     result = pages.restore(title, revision_id, author=current_author())
     if result.status == "nochange":

@@ -12,6 +12,7 @@ from werkzeug.routing import PathConverter
 
 from wiki.errors import BadParameter
 from wiki.pages import Author
+from wiki.summaries import format_summary
 from wiki.titles import page_url
 
 MAX_ID = 2**31 - 1
@@ -105,5 +106,6 @@ def init_app(app: Flask) -> None:
     """Offer the helpers to every template."""
     app.jinja_env.globals.update(
         page_url=page_url, site_name=lambda: current_app.config["WIKI_SITE_NAME"],
+        format_summary=format_summary,
     )
     app.jinja_env.filters.update(timestamp=format_timestamp, delta=format_delta)

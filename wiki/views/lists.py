@@ -1,5 +1,6 @@
-"""Special pages that list pages (RecentChanges, AllPages, Random, WhatLinksHere, WantedPages,
-Categories), the member list under a Category: page, and the Article/Talk tabs' page existence.
+"""Special pages that list pages (RecentChanges, RecentChangesLinked, AllPages, Random,
+WhatLinksHere, WantedPages, Categories), the member list under a Category: page, and the
+Article/Talk tabs' page existence.
 
 Each view checks its parameters strictly (a bad one is a 400, never a 500), calls one query of
 wiki.lists, and renders a template or, for ?feed=atom, a feed.
@@ -94,6 +95,38 @@ def recent_changes(_subpage: str) -> ResponseReturnValue:
         "special/recent_changes.html", changes=changes, more=more, offset=offset,
         filters=filters, hide_minor=hide_minor, namespace=namespace, days=days, limit=limit,
         namespaces=_namespace_choices(), day_choices=DAY_CHOICES, limit_choices=LIMIT_CHOICES,
+        list_page="Special:RecentChanges", related=False, target=None,
+    )
+
+
+@special.special_page("RecentChangesLinked",
+                      "Related changes: recent edits to the pages a page links to (or from)")
+def recent_changes_linked(subpage: str) -> ResponseReturnValue:
+    """Special:RecentChangesLinked/<Title> (or ?target=): the recent changes of the pages the
+    title links to, or with target_links_to=1 of the pages linking to it; a form without one."""
+    raw = subpage or request.args.get("target", "")
+    hide_minor, links_to = _flag("hideminor"), _flag("target_links_to")
+    namespace = _namespace(None)
+    days = int_arg("days", None, minimum=1, maximum=MAX_DAYS)
+    limit, offset = _limit(50), _offset()
+    target = parse_title(raw) if raw.strip() else None
+    changes: list[lists.Change] = []
+    more = False
+    if target is not None:
+        changes, more = lists.recent_changes(
+            limit=limit, offset=offset, hide_minor=hide_minor, namespace=namespace, days=days,
+            pages=lists.linked_pages(target, links_to=links_to))
+    filters: dict[str, Any] = {"hideminor": 1 if hide_minor else None, "namespace": namespace,
+                               "days": days, "limit": limit,
+                               "target_links_to": 1 if links_to else None}
+    return render_template(
+        "special/recent_changes.html", changes=changes, more=more, offset=offset,
+        filters=filters, hide_minor=hide_minor, namespace=namespace, days=days, limit=limit,
+        namespaces=_namespace_choices(), day_choices=DAY_CHOICES, limit_choices=LIMIT_CHOICES,
+        list_page=("Special:RecentChangesLinked/" + target.full) if target
+        else "Special:RecentChangesLinked",
+        related=True, target=target, links_to=links_to,
+        target_exists=bool(existing_titles([target])) if target else False,
     )
 
 
