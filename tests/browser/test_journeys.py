@@ -54,8 +54,9 @@ def test_read_edit_diff_and_restore_the_seeded_article(
     assert infobox_box["x"] > content_box["x"] + content_box["width"] / 2, (
         "the infobox is not on the right half of the page"
     )
-    expect(page.locator("nav.toc")).to_be_visible()
-    expect(page.locator("nav.toc")).to_contain_text("See also")
+    contents = page.get_by_role("navigation", name="Contents")  # the sidebar at this width
+    expect(contents).to_be_visible()
+    expect(contents).to_contain_text("See also")
     see_also = page.locator("ul.see-also a")
     expect(see_also.first).to_be_visible()
     assert see_also.count() >= 3
