@@ -87,7 +87,9 @@
   }
 
   // The contents sidebar marks the section being read: the last heading above a line a
-  // quarter down the window, looked for whenever a heading crosses that line.
+  // quarter down the window, looked for whenever a heading crosses that line. Once the end of
+  // the page is reached (the footer wholly in sight), the line is the window's bottom, so that
+  // the last, short sections can be marked too.
   function setUpContents() {
     var toc = document.getElementById("toc-sidebar");
     if (!toc || !window.IntersectionObserver) {
@@ -107,8 +109,9 @@
       return;
     }
     var current = null;
+    var endInSight = false;
     function mark() {
-      var line = window.innerHeight / 4;
+      var line = endInSight ? window.innerHeight : window.innerHeight / 4;
       var found = null;
       for (var i = 0; i < headings.length; i += 1) {
         if (headings[i].getBoundingClientRect().top <= line) {
@@ -133,6 +136,13 @@
     }
     var observer = new IntersectionObserver(mark, { rootMargin: "0px 0px -75% 0px" });
     headings.forEach(function (heading) { observer.observe(heading); });
+    var end = document.querySelector(".site-footer");
+    if (end) {
+      new IntersectionObserver(function (entries) {
+        endInSight = entries[entries.length - 1].intersectionRatio > 0.98;
+        mark();
+      }, { threshold: [0.98, 1] }).observe(end);
+    }
     mark();
   }
 
