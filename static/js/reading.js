@@ -17,7 +17,7 @@
     } catch (error) { /* storage refused: the setting lasts for this page only */ }
   }
 
-  // Appearance: the menu is hidden in the HTML because it needs this script.
+  // Appearance: the menu shows only with JavaScript (html.client-js, set by appearance.js).
   function setUpAppearance() {
     var menu = document.querySelector("details.appearance");
     if (!menu) {
@@ -43,7 +43,6 @@
         store("wiki-theme", input.value === "auto" ? null : input.value);
       });
     });
-    menu.hidden = false;
   }
 
   // Menus (details.dropdown): Escape closes and returns focus; a click outside closes.
