@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from conftest import TIMEOUT_MS
 from playwright.sync_api import Browser, Page, expect
-from wikitest import LiveServer
+from wikitest import LiveServer, create
 
 pytestmark = pytest.mark.browser
 
@@ -257,3 +257,50 @@ def test_history_hides_comparisons_that_cannot_be_made(open_page: Callable[..., 
     page_without_script.goto(edited_server(ARTICLE_PATH + "?action=history"))
     expect(page_without_script.locator(".history-row input[type=radio]:visible")).to_have_count(
         2 * page_without_script.locator(".history-row").count())
+
+
+def test_diffs_are_inline_on_phones(open_page: Callable[..., Page],
+                                    edited_server: LiveServer) -> None:
+    page = open_page(390, 844)
+    page.goto(edited_server(ARTICLE_PATH + "?diff=prev"))
+    added = page.locator("td.diff-addedline").last
+    expect(added).to_contain_text("asked about the matter again")
+    box = added.bounding_box()
+    assert box and box["width"] > 300, "the inserted line is not given the whole width"
+    expect(page.locator("table.diff thead")).to_be_hidden()
+    wide = open_page(1280, 900)
+    wide.goto(edited_server(ARTICLE_PATH + "?diff=prev"))
+    box = wide.locator("td.diff-addedline").last.bounding_box()
+    content = wide.locator("#content").bounding_box()
+    assert box and content and box["x"] > content["x"] + content["width"] / 2  # side by side
+
+
+def test_article_loads_without_console_errors(open_page: Callable[..., Page],
+                                              edited_server: LiveServer) -> None:
+    page = open_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" else None)
+    page.goto(edited_server(ARTICLE_PATH), wait_until="networkidle")
+    assert errors == []  # no 404 for /favicon.ico, no refused script or style
+
+
+def test_print_shows_the_article_alone(open_page: Callable[..., Page],
+                                       live_server: LiveServer) -> None:
+    create(live_server.app, "Printed", "Read [the treaty](https://example.org/treaty) first.\n\n"
+           "{{Infobox bilateral relations|Azerbaijan–Kosovo|Azerbaijan|Kosovo}}\n")
+    page = open_page(1280, 900, scheme="dark")
+    page.goto(live_server("/wiki/Printed"))
+    page.emulate_media(media="print")
+    for chrome in ["header.site-header", ".tabs", ".column-start", ".personal",
+                   "details.tools-menu", "form.search-box"]:
+        expect(page.locator(chrome).first).to_be_hidden()
+    after = page.evaluate("getComputedStyle(document.querySelector('a.external'), '::after')"
+                          ".content")
+    assert "https://example.org/treaty" in after
+    assert page.evaluate("getComputedStyle(document.querySelector('table.infobox'))"
+                         ".breakInside") == "avoid"
+    expect(page.locator(".infobox-caption")).to_be_visible()
+    expect(page.locator(".infobox-parties .swatch").first).to_be_visible()
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") in {
+        "rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"}
