@@ -5,6 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# axe-core for the browser tests' accessibility checks, from the npm registry (newer than the
+# copy axe-playwright-python bundles).
+AXE_CORE_VERSION := 4.14.1
+AXE_CORE := $(VENV)/share/axe-core
 
 .PHONY: run test install install-test init bench lint clean
 
@@ -20,8 +24,15 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed
 
+$(AXE_CORE)/.installed-$(AXE_CORE_VERSION): | $(BIN)/python
+	rm -rf $(AXE_CORE) && mkdir -p $(AXE_CORE)
+	cd $(AXE_CORE) && npm pack --silent axe-core@$(AXE_CORE_VERSION) >/dev/null \
+		&& tar -xzf axe-core-$(AXE_CORE_VERSION).tgz --strip-components=1 package/axe.min.js package/LICENSE \
+		&& rm axe-core-$(AXE_CORE_VERSION).tgz
+	touch $@
+
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test $(AXE_CORE)/.installed-$(AXE_CORE_VERSION)
 
 init: install
 	$(BIN)/flask --app wiki init
@@ -41,6 +52,7 @@ bench: install-test
 	$(BIN)/python tests/bench/bench_maps.py
 	$(BIN)/python tests/bench/bench_render_limits.py
 	$(BIN)/python tests/bench/bench_feeds.py
+	$(BIN)/python tests/bench/bench_page_weight.py
 	$(BIN)/python tests/bench/bench_scale.py --small 1000 --large 20000 --revisions 3 --revised-share 0.1
 
 clean:

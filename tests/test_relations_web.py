@@ -250,7 +250,10 @@ def test_new_article_has_infobox_map_lead_sections_and_see_also(client):
     images = [attrs for tag, attrs in parse(box).tags if tag == "img"]
     assert len(images) == 1
     assert images[0]["src"] in {"/map/XKX-SRB.svg", "/map/XKX-SRB.png"}
-    assert images[0]["alt"] == "Map indicating locations of Kosovo and Serbia"
+    # The caption is printed below the map; the image's text says what the caption does not.
+    assert "Map indicating locations of Kosovo and Serbia" in box
+    assert images[0]["alt"] == "Locator map: Kosovo in green, Serbia in orange"
+    assert images[0]["width"] == "360" and images[0]["height"] == "270"
     parties = {a["text"].strip(): a["href"] for a in anchors(box)}
     assert parties == {"Kosovo": "/wiki/Kosovo", "Serbia": "/wiki/Serbia"}
     image = client.get(images[0]["src"])
@@ -710,7 +713,10 @@ def test_seeded_article_shows_the_generated_png_map(client):
               if tag == "img" and "locator-map" in attrs.get("class", "")]
     assert len(images) == 1
     assert images[0]["src"] == "/map/AZE-XKX.png"
-    assert images[0]["alt"] == "Map indicating locations of Azerbaijan and Kosovo"
+    # Sharp on HiDPI screens: the same map drawn as SVG.
+    assert images[0]["srcset"] == "/map/AZE-XKX.png 1x, /map/AZE-XKX.svg 2x"
+    assert images[0]["alt"] == "Locator map: Azerbaijan in green, Kosovo in orange"
+    assert "Map indicating locations of Azerbaijan and Kosovo" in html
     image = client.get(images[0]["src"])
     assert image.status_code == 200
     assert image.mimetype == "image/png"

@@ -1,20 +1,31 @@
 """Browser fixtures: the seeded wiki served over HTTP on a free local port, and a headless
-Chromium page driven by Playwright.
+Chromium page driven by Playwright; axe-core for the accessibility checks.
 
 Chromium comes from the system package (Playwright's own browser downloads are not used). When it
 is missing the browser tests are skipped, except on CI (CI=true), where that is a failure.
+
+axe-core: the release `make install-test` puts into the virtualenv (share/axe-core/axe.min.js,
+from the npm registry; AXE_CORE_VERSION in the Makefile), or the file WIKI_AXE_CORE_JS names;
+without either, the older copy bundled with axe-playwright-python, except on CI, where the
+Makefile's release is required.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from wikitest import LiveServer, make_app, serve
+
+from wiki import pages
+from wiki.titles import parse_title
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -26,6 +37,13 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TIMEOUT_MS = 10_000
+ARTICLE = "Azerbaijan–Kosovo relations"
+ADDED_SENTENCE = "Both governments were asked about the matter again in a later year."
+LONG_ARTICLE = "Long reading test"  # enough sections for the contents, and to scroll
+LONG_SECTIONS = ("Background", "Early contacts", "Recognition debate", "Court hearing",
+                 "Later years", "Further reading")
+AXE_CORE_JS = Path(sys.prefix) / "share" / "axe-core" / "axe.min.js"
+AXE_VERSION = re.compile(r"axe v([0-9.]+)")
 
 
 @pytest.fixture
@@ -36,6 +54,48 @@ def live_server(tmp_path: Path, seeded_database: Path) -> Iterator[LiveServer]:
     shutil.copy(seeded_database, instance / "wiki.sqlite3")
     with serve(make_app(instance)) as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def edited_server(tmp_path_factory: pytest.TempPathFactory,
+                  seeded_database: Path) -> Iterator[LiveServer]:
+    """The seeded wiki with a second revision of the article (so it has a diff and an old
+    revision), shared by the tests of one module that only read."""
+    instance = tmp_path_factory.mktemp("edited") / "instance"
+    instance.mkdir()
+    shutil.copy(seeded_database, instance / "wiki.sqlite3")
+    app = make_app(instance)
+    with app.app_context():
+        current = pages.current_page(parse_title(ARTICLE))
+        assert current is not None
+        pages.save_edit(parse_title(ARTICLE), current.revision.text + "\n" + ADDED_SENTENCE + "\n",
+                        author=pages.Author("Reader"), base_revision_id=current.revision.id,
+                        summary="A sentence for the diff")
+        paragraph = "A paragraph of reading text that runs on for a while. " * 12
+        long_text = "Lead of a long article.\n\n" + "\n\n".join(
+            f"## {name}\n\n" + "\n\n".join([paragraph] * 6) for name in LONG_SECTIONS)
+        pages.save_edit(parse_title(LONG_ARTICLE), long_text, author=pages.Author("Reader"),
+                        base_revision_id=None, summary="A long article to read")
+    with serve(app) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def axe() -> Axe:
+    """axe-core, the release the Makefile installs where it is there (see the module's notes)."""
+    configured = os.environ.get("WIKI_AXE_CORE_JS")
+    path = Path(configured) if configured else AXE_CORE_JS
+    if path.exists():
+        return Axe.from_file(path)
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"axe-core is not installed at {path} (make install-test installs it)")
+    return Axe()
+
+
+def axe_version(checker: Axe) -> str:
+    """The version of axe-core a checker runs, from its licence banner."""
+    found = AXE_VERSION.search(checker.axe_script[:200])
+    return found.group(1) if found else "unknown"
 
 
 @pytest.fixture(scope="session")

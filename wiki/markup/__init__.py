@@ -34,6 +34,9 @@ _TAG_OR_PLACEHOLDER = re.compile(
 )
 _FIRST_HEADING = re.compile(r"<h[1-6][\s>]")
 _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")
+# MediaWiki's behaviour switch for a page without contents (the Main Page has it), on a line of
+# its own.
+_NOTOC = re.compile(r"^[ \t]*__NOTOC__[ \t]*$\n?", re.MULTILINE)
 
 
 def _nothing_exists(_title: Title) -> bool:
@@ -198,6 +201,7 @@ def render(text: str, lookups: Lookups | None = None, *, deadline: float | None 
     """
     budget = Budget(deadline)
     collected: dict[str, Any] = {"budget": budget}
+    text, no_contents = _NOTOC.subn("", text)
     head, rest = split_at_cost(text)
     lookups = lookups or Lookups()
     targets = link_targets(head)
@@ -214,7 +218,7 @@ def render(text: str, lookups: Lookups | None = None, *, deadline: float | None 
         html = Markup(sanitize_html(f'<div class="render-limits">{notes}</div>\n') + html)
     return Rendered(
         html=html,
-        toc=build_toc(page_env),
+        toc=() if no_contents else build_toc(page_env),
         links=tuple(collected.get("links", {})),
         templates=tuple(collected.get("templates", {})),
         categories=tuple(sorted(collected.get("categories", {}))),

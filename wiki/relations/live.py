@@ -14,7 +14,8 @@ from typing import Any
 
 from wiki.extensions import Registry
 from wiki.invalidation import PageChange
-from wiki.relations import catalog
+from wiki.relations import catalog, maps
+from wiki.relations.mapscene import WIDTH
 from wiki.relations.names import find_country, parse_relations_title
 from wiki.titles import MAIN, Title
 
@@ -37,7 +38,8 @@ def locator_map(first_name: str, second_name: str) -> dict[str, Any] | None:
     return {
         "svg_url": f"{MAP_PREFIX}/{pair}.svg",
         "png_url": f"{MAP_PREFIX}/{pair}.png",
-        "width": 360,
+        "width": WIDTH,
+        "height": maps.map_height(first.alpha3, second.alpha3),
     }
 
 

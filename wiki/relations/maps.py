@@ -15,12 +15,15 @@ from html import escape
 from PIL import Image, ImageDraw
 
 from wiki.relations.mapscene import (
+    ANTARCTICA,
+    REGIONAL_HEIGHT,
     WIDTH,
     Scene,
     TenthsRing,
     pair_layout,
     prepared,
     regional_scene,
+    world_base,
     world_scene,
 )
 
@@ -73,6 +76,15 @@ def map_scene(first_a3: str, second_a3: str, width: int = WIDTH) -> Scene:
     if layout is None:
         return world_scene(roles)
     return regional_scene(*layout, roles, width=width)
+
+
+def map_height(first_a3: str, second_a3: str) -> int:
+    """The height in pixels of a pair's locator map at the standard width, without drawing it
+    (pages give it to the image so that nothing moves when the map arrives)."""
+    first, second = _pair(first_a3, second_a3)
+    if pair_layout(first, second) is None:
+        return world_base(ANTARCTICA in (first, second))[3]
+    return REGIONAL_HEIGHT
 
 
 def _number(tenths: int) -> str:

@@ -1,8 +1,19 @@
-"""The blueprints: articles (read, edit, history, diff), special pages, maps, and error pages."""
+"""The blueprints: articles (read, edit, history, diff), special pages, maps, and error pages;
+and /favicon.ico."""
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response, current_app, send_from_directory
+
+FAVICON_MAX_AGE = 86400
+
+
+def favicon() -> Response:
+    """/favicon.ico: pages link to the SVG icon, but browsers, feed readers and bookmarks still
+    ask here first."""
+    folder = current_app.static_folder
+    assert folder is not None  # create_app always gives one
+    return send_from_directory(folder, "favicon.ico", max_age=FAVICON_MAX_AGE)
 
 
 def init_app(app: Flask) -> None:
@@ -33,3 +44,4 @@ def init_app(app: Flask) -> None:
     lists.init_app(app)
     pageinfo.init_app(app)
     search_views.init_app(app)
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
