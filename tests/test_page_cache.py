@@ -84,12 +84,12 @@ def test_a_cache_of_zero_bytes_stores_nothing(uncached: Flask) -> None:
 
 
 def test_the_cache_is_bounded_in_bytes(tmp_path: Path, database_url: str) -> None:
-    for small in custom_app(tmp_path, database_url, WIKI_PAGE_CACHE_BYTES=60_000):
+    for small in custom_app(tmp_path, database_url, WIKI_PAGE_CACHE_BYTES=25_000):
         client = small.test_client()
         for title in ("Kosovo", "Serbia", "Azerbaijan", "Baku", "Turkey", "Secession"):
             view(client, f"/wiki/{title}")
         store = page_cache.store(small)
-        assert 0 < store.size <= 60_000
+        assert 0 < store.size <= 25_000
         assert store.size == sum(len(body) for _, body, _ in store.pages.values())
         assert len(store.pages) < 6
 

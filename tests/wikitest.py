@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import jinja2
+import jinja2.bccache
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
@@ -32,6 +34,28 @@ CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 BASE_FIELD = re.compile(r'name="base_revision" value="([^"]*)"')
 
 
+class SharedBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept for the whole test session, so that each test's new app does
+    not compile every page template again (Jinja checks each entry against its source)."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with self._lock:
+            compiled = self._compiled.get(bucket.key)
+        if compiled is not None:
+            bucket.bytecode_from_string(compiled)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with self._lock:
+            self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+SHARED_BYTECODE = SharedBytecode()
+
+
 def make_app(instance: Path, **overrides: Any) -> Flask:
     """An app on instance/wiki.sqlite3 with test settings and any overrides."""
     settings = {
@@ -40,7 +64,10 @@ def make_app(instance: Path, **overrides: Any) -> Flask:
         "WIKI_SECRET_KEY": "test secret",
     }
     settings.update(overrides)
-    return create_app(settings, instance_path=str(instance))
+    app = create_app(settings, instance_path=str(instance))
+    app.jinja_env.bytecode_cache = SHARED_BYTECODE
+    app.extensions["wiki.templates"].environment.bytecode_cache = SHARED_BYTECODE
+    return app
 
 
 class PostgresServer:

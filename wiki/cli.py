@@ -32,6 +32,7 @@ def init_command() -> None:
         click.echo(f"Wiki templates changed since the last check: {', '.join(changed)}.")
     created = seed.seed_if_empty()
     if created:
+        rendering.render_missing()
         click.echo(f"Seeded {created} pages.")
     else:
         click.echo("The database is up to date; it already has pages, so nothing was seeded.")

@@ -181,6 +181,25 @@ def cached_render(revision: Revision, row: RenderedRevision | None = None,
     return fresh.cached()
 
 
+def render_missing() -> int:
+    """Render and store each page's latest revision that has no stored render (after seeding
+    or an import, so that first views need not render); returns how many were stored."""
+    missing = db.session.execute(
+        sa.select(Page.namespace, Page.title, Revision.id, Revision.text)
+        .join(Revision, Revision.id == Page.latest_revision_id)
+        .outerjoin(RenderedRevision, RenderedRevision.revision_id == Revision.id)
+        .where(RenderedRevision.revision_id.is_(None), Page.is_deleted.is_(False))
+    ).all()
+    stored = 0
+    for namespace, text_title, revision_id, text in missing:
+        fresh = render_text(text, Title(namespace, text_title))
+        with write_transaction():
+            if fresh.recorder.still_current():
+                store_render(revision_id, fresh)
+                stored += 1
+    return stored
+
+
 def record_links(page: Page, rendered: Rendered) -> None:
     """Replace the page's rows in the links and categories tables with this render's."""
     forget_links(page)
