@@ -2,8 +2,9 @@
 
 Run by a developer when names change: ``python -m wiki.relations.generate_countries`` (``--check``
 only compares). Codes and ISO names come from ISO 3166 via pycountry, a development-only dependency
-imported inside ``main``; the UN membership list and the common names that relations titles use
-(which ISO does not record) are the reviewed tables below. The application never imports this.
+imported inside ``main``; the UN membership list, the common names that relations titles use, the
+names running text writes with "the" and each state's continent (which ISO does not record) are
+the reviewed tables below. The application never imports this.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from wiki.relations.country import Country
-from wiki.relations.names import normalize_name, sort_key
+from wiki.relations.conventions import AMBIGUOUS_NAMES
+from wiki.relations.country import CONTINENTS, Country
+from wiki.relations.names import match_key, sort_key
 
 OUTPUT = Path(__file__).with_name("countries.py")
 LINE_LENGTH = 100
@@ -45,8 +47,11 @@ NON_MEMBERS: tuple[str, ...] = ("PSE", "TWN", "VAT", "XKX")
 KOSOVO = Country("XKX", "XK", "Kosovo", ())
 
 # Common names used in Wikipedia's relations titles, where they differ from the ISO short name.
+# Wikipedia titles the pairs of the Bahamas without "The" ("Bahamas–Cuba relations",
+# "Bahamas–United States relations") but those of the Gambia with it ("The Gambia–Senegal
+# relations").
 NAME_OVERRIDES: dict[str, str] = {
-    "BHS": "The Bahamas",
+    "BHS": "Bahamas",
     "BOL": "Bolivia",
     "BRN": "Brunei",
     "CIV": "Ivory Coast",
@@ -73,13 +78,58 @@ NAME_OVERRIDES: dict[str, str] = {
     "VNM": "Vietnam",
 }
 
-# Other names people type or link, beyond the ISO short, official and common names.
+# States whose names running text writes with "the", as Wikipedia titles their hubs ("Foreign
+# relations of the United States", "Foreign relations of the Gambia", but "Foreign relations of
+# Seychelles", "Foreign relations of Palestine").
+TAKES_THE: frozenset[str] = frozenset({
+    "ARE", "BHS", "CAF", "COD", "COG", "COM", "CZE", "DOM", "FSM", "GBR", "GMB", "MDV", "MHL",
+    "NLD", "PHL", "SLB", "USA", "VAT",
+})  # fmt: skip
+
+# The continent of each state: the UN M49 regions (Cyprus, Turkey and the Caucasus in Asia,
+# Russia in Europe), with Taiwan and Palestine in Asia and the Holy See and Kosovo in Europe.
+CONTINENT_MEMBERS: dict[str, tuple[str, ...]] = {
+    "Africa": (
+        "AGO", "BDI", "BEN", "BFA", "BWA", "CAF", "CIV", "CMR", "COD", "COG", "COM", "CPV", "DJI",
+        "DZA", "EGY", "ERI", "ETH", "GAB", "GHA", "GIN", "GMB", "GNB", "GNQ", "KEN", "LBR", "LBY",
+        "LSO", "MAR", "MDG", "MLI", "MOZ", "MRT", "MUS", "MWI", "NAM", "NER", "NGA", "RWA", "SDN",
+        "SEN", "SLE", "SOM", "SSD", "STP", "SWZ", "SYC", "TCD", "TGO", "TUN", "TZA", "UGA", "ZAF",
+        "ZMB", "ZWE",
+    ),
+    "Americas": (
+        "ARG", "ATG", "BHS", "BLZ", "BOL", "BRA", "BRB", "CAN", "CHL", "COL", "CRI", "CUB", "DMA",
+        "DOM", "ECU", "GRD", "GTM", "GUY", "HND", "HTI", "JAM", "KNA", "LCA", "MEX", "NIC", "PAN",
+        "PER", "PRY", "SLV", "SUR", "TTO", "URY", "USA", "VCT", "VEN",
+    ),
+    "Asia": (
+        "AFG", "ARE", "ARM", "AZE", "BGD", "BHR", "BRN", "BTN", "CHN", "CYP", "GEO", "IDN", "IND",
+        "IRN", "IRQ", "ISR", "JOR", "JPN", "KAZ", "KGZ", "KHM", "KOR", "KWT", "LAO", "LBN", "LKA",
+        "MDV", "MMR", "MNG", "MYS", "NPL", "OMN", "PAK", "PHL", "PRK", "PSE", "QAT", "SAU", "SGP",
+        "SYR", "THA", "TJK", "TKM", "TLS", "TUR", "TWN", "UZB", "VNM", "YEM",
+    ),
+    "Europe": (
+        "ALB", "AND", "AUT", "BEL", "BGR", "BIH", "BLR", "CHE", "CZE", "DEU", "DNK", "ESP", "EST",
+        "FIN", "FRA", "GBR", "GRC", "HRV", "HUN", "IRL", "ISL", "ITA", "LIE", "LTU", "LUX", "LVA",
+        "MCO", "MDA", "MKD", "MLT", "MNE", "NLD", "NOR", "POL", "PRT", "ROU", "RUS", "SMR", "SRB",
+        "SVK", "SVN", "SWE", "UKR", "VAT", "XKX",
+    ),
+    "Oceania": (
+        "AUS", "FJI", "FSM", "KIR", "MHL", "NRU", "NZL", "PLW", "PNG", "SLB", "TON", "TUV", "VUT",
+        "WSM",
+    ),
+}  # fmt: skip
+
+# Other names people type or link, beyond the ISO short, official and common names. Hyphens and
+# spaces match alike, and so do "St", "St." and "Saint", so "Timor Leste" and "St Kitts and
+# Nevis" need no entry.
 EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
     "ARE": ("UAE",),
-    "BIH": ("Bosnia",),
+    "BHS": ("The Bahamas",),
+    "BIH": ("Bosnia", "Bosnia-Herzegovina"),
     "CHN": ("PRC",),
-    "COD": ("DR Congo", "DRC", "Congo-Kinshasa", "Congo (Kinshasa)", "Zaire"),
-    "COG": ("Congo-Brazzaville", "Congo (Brazzaville)"),
+    "COD": ("DR Congo", "DRC", "Congo-Kinshasa", "Congo (Kinshasa)", "Zaire",
+            "Democratic Republic of Congo"),
+    "COG": ("Congo-Brazzaville", "Congo (Brazzaville)", "Republic of Congo"),
     "FSM": ("Micronesia",),
     "GBR": ("UK", "U.K.", "Great Britain", "Britain"),
     "GEO": ("Georgia (country)",),
@@ -90,8 +140,10 @@ EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
     "LCA": ("St. Lucia",),
     "MKD": ("Macedonia", "Republic of Macedonia"),
     "MMR": ("Burma",),
+    "NLD": ("Holland",),
     "PRK": ("DPRK", "Korea DPR"),
     "PSE": ("State of Palestine",),
+    "STP": ("Sao Tome",),
     "SWZ": ("Swaziland",),
     "TLS": ("East Timor",),
     "TUR": ("Republic of Turkey",),
@@ -102,8 +154,10 @@ EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
     "XKX": ("Republic of Kosovo",),
 }
 
-# ISO labels that are not names of the state in ordinary use, left out of the aliases.
+# ISO labels that are not names of the state in ordinary use, left out of the aliases; "Congo"
+# alone names both Congos (see conventions.AMBIGUOUS_NAMES).
 DROPPED_ISO_NAMES: dict[str, tuple[str, ...]] = {
+    "COG": ("Congo",),
     "TWN": ("Taiwan, Province of China",),
 }
 
@@ -120,15 +174,27 @@ def _iso_names(record: Any) -> list[str]:
 
 def _aliases(alpha3: str, name: str, candidates: Iterable[str]) -> tuple[str, ...]:
     """Candidates that fold differently from ``name`` and from each other, in order."""
-    dropped = {normalize_name(text) for text in DROPPED_ISO_NAMES.get(alpha3, ())}
-    seen = {normalize_name(name)} | dropped
+    dropped = {match_key(text) for text in DROPPED_ISO_NAMES.get(alpha3, ())}
+    seen = {match_key(name)} | dropped
     kept = []
     for text in candidates:
-        key = normalize_name(text)
+        key = match_key(text)
         if key not in seen:
             seen.add(key)
             kept.append(text)
     return tuple(kept)
+
+
+def _continents() -> dict[str, str]:
+    """Each code's continent; ValueError for an unknown continent or a code listed twice."""
+    found: dict[str, str] = {}
+    for continent, members in CONTINENT_MEMBERS.items():
+        if continent not in CONTINENTS:
+            raise ValueError(f"{continent!r} is not one of {CONTINENTS}")
+        for alpha3 in members:
+            if found.setdefault(alpha3, continent) != continent or members.count(alpha3) > 1:
+                raise ValueError(f"{alpha3} is listed twice among the continents")
+    return found
 
 
 def build_countries(iso: Any) -> tuple[Country, ...]:
@@ -137,27 +203,41 @@ def build_countries(iso: Any) -> tuple[Country, ...]:
         raise ValueError("UN_MEMBERS must hold 193 distinct codes")
     if set(UN_MEMBERS) & set(NON_MEMBERS):
         raise ValueError("a non-member is listed among the UN members")
+    codes = {*UN_MEMBERS, *NON_MEMBERS}
+    continents = _continents()
+    for table, listed in (("the continents", set(continents)), ("TAKES_THE", set(TAKES_THE))):
+        if listed - codes:
+            raise ValueError(f"{table} list codes of no state: {sorted(listed - codes)}")
+    if set(continents) != codes:
+        raise ValueError(f"states without a continent: {sorted(codes - set(continents))}")
     countries = []
     for alpha3 in (*UN_MEMBERS, *NON_MEMBERS):
         extra = EXTRA_ALIASES.get(alpha3, ())
         if alpha3 == KOSOVO.alpha3:
-            countries.append(Country(KOSOVO.alpha3, KOSOVO.alpha2, KOSOVO.name, extra))
-            continue
-        record = iso.get(alpha_3=alpha3)
-        if record is None:
-            raise ValueError(f"{alpha3} is not in ISO 3166")
-        name = NAME_OVERRIDES.get(alpha3, record.name)
-        aliases = _aliases(alpha3, name, [*_iso_names(record), *extra])
-        countries.append(Country(record.alpha_3, record.alpha_2, name, aliases))
+            name, alpha2, candidates = KOSOVO.name, KOSOVO.alpha2, list(extra)
+        else:
+            record = iso.get(alpha_3=alpha3)
+            if record is None:
+                raise ValueError(f"{alpha3} is not in ISO 3166")
+            name = NAME_OVERRIDES.get(alpha3, record.name)
+            alpha2, candidates = record.alpha_2, [*_iso_names(record), *extra]
+        if name.startswith("The ") and alpha3 not in TAKES_THE:
+            raise ValueError(f"{name} is written with 'The' but is not in TAKES_THE")
+        countries.append(Country(alpha3, alpha2, name, _aliases(alpha3, name, candidates),
+                                 continents[alpha3], alpha3 in TAKES_THE))
     _check_unique(countries)
     return tuple(sorted(countries, key=lambda country: sort_key(country.name)))
 
 
 def _check_unique(countries: list[Country]) -> None:
-    """Raise ValueError if two countries share a code, or a folded name, alias or code."""
+    """Raise ValueError if two countries share a code, or a folded name, alias or code, or if a
+    name or alias is one of the names that stand for several states."""
     owner: dict[str, str] = {}
+    ambiguous = {match_key(name) for name, _ in AMBIGUOUS_NAMES}
     for country in countries:
-        keys = {normalize_name(text) for text in (country.name, *country.aliases)}
+        keys = {match_key(text) for text in (country.name, *country.aliases)}
+        if keys & ambiguous:
+            raise ValueError(f"{country.alpha3} has a name that stands for several states")
         keys |= {country.alpha3.casefold(), country.alpha2.casefold()}
         for key in keys:
             other = owner.setdefault(key, country.alpha3)
@@ -180,7 +260,8 @@ def _tuple_literal(items: tuple[str, ...]) -> str:
 def _entry(country: Country) -> list[str]:
     """Source lines for one registry entry, wrapped the way the formatter would wrap them."""
     codes = [_literal(country.alpha3), _literal(country.alpha2), _literal(country.name)]
-    line = f"    Country({', '.join([*codes, _tuple_literal(country.aliases)])}),"
+    tail = [_literal(country.continent)] + (["takes_the=True"] if country.takes_the else [])
+    line = f"    Country({', '.join([*codes, _tuple_literal(country.aliases), *tail])}),"
     if len(line) <= LINE_LENGTH:
         return [line]
     lines = ["    Country("] + [f"        {code}," for code in codes]
@@ -191,6 +272,7 @@ def _entry(country: Country) -> list[str]:
         lines.append("        (")
         lines += [f"            {_literal(alias)}," for alias in country.aliases]
         lines.append("        ),")
+    lines += [f"        {item}," for item in tail]
     lines.append("    ),")
     return lines
 
@@ -202,7 +284,7 @@ def render(countries: Iterable[Country]) -> str:
         "Kosovo and Taiwan, sorted by the common name that relations titles use.",
         "",
         "Generated by ``python -m wiki.relations.generate_countries``: do not edit by hand.",
-        "Data from ISO 3166 via pycountry, plus the reviewed override table in that script.",
+        "Data from ISO 3166 via pycountry, plus the reviewed tables in that script.",
         '"""',
         "",
         "from wiki.relations.country import Country",

@@ -1,18 +1,25 @@
-"""Country names and "A–B relations" titles: look-up, ordering, parsing and suggestions.
+"""Country names and "A–B relations" titles: look-up, ordering, parsing, suggestions and the
+way running text writes a name ("the United States", "the Bahamas'").
 
-Pure functions over the generated registry in ``wiki.relations.countries``; no Flask, no database.
-Names are compared folded: case, diacritics, curly apostrophes, dash kinds, underscores and runs of
-whitespace do not matter. The registry and its indexes are loaded on first use, not at import.
+Pure functions over the generated registry in ``wiki.relations.countries`` and the reviewed tables
+in ``wiki.relations.conventions``; no Flask, no database. Names are compared folded: case,
+diacritics, curly apostrophes, dash kinds, underscores and runs of whitespace do not matter,
+hyphens match spaces and "St", "St." and "Saint" match each other. ISO codes count only as typed
+in capitals ("IS" is Iceland, "is" is nothing). The registry and its indexes are loaded on first
+use, not at import.
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
+import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import NamedTuple
 
+from wiki.relations.conventions import AMBIGUOUS_NAMES, TITLE_OVERRIDES
 from wiki.relations.country import Country
 
 EN_DASH = "\u2013"
@@ -42,6 +49,11 @@ _FOLD = str.maketrans(
 )
 
 
+_CODE = re.compile(r"[A-Z]{2,3}")
+_SAINT = frozenset({"st", "st."})
+HUB_PREFIX = "Foreign relations of "
+
+
 class _Label(NamedTuple):
     """One searchable name of a country: its text, folded key, and whether it is the common name."""
 
@@ -56,6 +68,13 @@ def normalize_name(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(bare.translate(_FOLD).casefold().split())
+
+
+def match_key(text: str) -> str:
+    """The key names are matched by: folded as normalize_name does, hyphens read as spaces, and
+    "St" or "St." read as "Saint"."""
+    words = normalize_name(text).replace("-", " ").split()
+    return " ".join("saint" if word in _SAINT else word for word in words)
 
 
 def sort_key(name: str) -> str:
@@ -79,7 +98,7 @@ def _labels() -> tuple[_Label, ...]:
     for country in _countries():
         seen: set[str] = set()
         for position, text in enumerate((country.name, *country.aliases)):
-            key = normalize_name(text)
+            key = match_key(text)
             if key and key not in seen:
                 seen.add(key)
                 labels.append(_Label(text, key, country, position == 0))
@@ -88,14 +107,42 @@ def _labels() -> tuple[_Label, ...]:
 
 @functools.cache
 def _index() -> dict[str, Country]:
-    """Folded names, aliases and codes to countries; names and aliases win over codes."""
+    """Matching keys of names and aliases to countries."""
     index: dict[str, Country] = {}
     for label in _labels():
         index.setdefault(label.key, label.country)
-    for country in _countries():
-        index.setdefault(country.alpha3.casefold(), country)
-        index.setdefault(country.alpha2.casefold(), country)
     return index
+
+
+@functools.cache
+def _codes() -> dict[str, Country]:
+    """Countries by upper-case alpha-3 and alpha-2 code."""
+    codes: dict[str, Country] = {}
+    for country in _countries():
+        codes[country.alpha3] = codes[country.alpha2] = country
+    return codes
+
+
+@functools.cache
+def _ambiguous() -> dict[str, tuple[Country, ...]]:
+    """Matching keys of the names that stand for several states, to those states."""
+    by_code = _by_alpha3()
+    return {match_key(name): tuple(by_code[code] for code in codes)
+            for name, codes in AMBIGUOUS_NAMES}
+
+
+@functools.cache
+def _overrides() -> dict[frozenset[str], str]:
+    """Titles Wikipedia gives particular pairs, by the pair's codes."""
+    return {frozenset((entry.first, entry.second)): entry.title for entry in TITLE_OVERRIDES}
+
+
+@functools.cache
+def _override_pairs() -> dict[str, tuple[Country, Country]]:
+    """The pairs of the overridden titles, by the title's matching key."""
+    by_code = _by_alpha3()
+    return {match_key(entry.title): (by_code[entry.first], by_code[entry.second])
+            for entry in TITLE_OVERRIDES}
 
 
 @functools.cache
@@ -109,18 +156,85 @@ def all_countries() -> tuple[Country, ...]:
     return _countries()
 
 
-def find_country(text: str) -> Country | None:
-    """The country called ``text`` (common name, alias, alpha-3 or alpha-2), or None."""
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    """What a typed name stands for: one country (named, or by its ISO code), several states
+    the name fits equally well, or nothing."""
+
+    country: Country | None = None
+    by_code: bool = False
+    choices: tuple[Country, ...] = ()
+
+
+def _candidate_keys(key: str) -> list[str]:
+    """The key, then the forms it may stand for: without a leading "the", and with the parts
+    of an inverted name put back in order ("korea, south", "gambia, the")."""
+    keys = [key]
+    first, comma, rest = key.partition(",")
+    if comma and "," not in rest and first.strip() and rest.strip():
+        keys.append(f"{rest.strip()} {first.strip()}")
+    for candidate in list(keys):
+        if candidate.startswith("the "):
+            keys.append(candidate[4:])
+    return keys
+
+
+def match_name(text: str) -> NameMatch:
+    """What ``text`` names: a common name or alias; else an ISO alpha-2 or alpha-3 code typed
+    in capitals; else a name that fits several states (the choices); else nothing."""
     if not isinstance(text, str):
-        return None
-    key = normalize_name(text)
+        return NameMatch()
+    key = match_key(text)
     if not key:
-        return None
+        return NameMatch()
     index = _index()
-    found = index.get(key)
-    if found is None and key.startswith("the "):
-        found = index.get(key[4:])
-    return found
+    candidates = _candidate_keys(key)
+    for candidate in candidates:
+        if (found := index.get(candidate)) is not None:
+            return NameMatch(found)
+    stripped = text.strip()
+    if _CODE.fullmatch(stripped) and (coded := _codes().get(stripped)) is not None:
+        return NameMatch(coded, by_code=True)
+    for candidate in candidates:
+        if choices := _ambiguous().get(candidate, ()):
+            return NameMatch(choices=choices)
+    return NameMatch()
+
+
+def find_country(text: str) -> Country | None:
+    """The country called ``text`` (common name, alias, or an ISO code in capitals), or None
+    (also for a name that fits several states)."""
+    return match_name(text).country
+
+
+def prose_name(country: Country, *, sentence_start: bool = False) -> str:
+    """The name as running text writes it: "the United States", "the Gambia", "China"."""
+    if not country.takes_the:
+        return country.name
+    article = "The " if sentence_start else "the "
+    return article + country.name.removeprefix("The ")
+
+
+def possessive(country: Country) -> str:
+    """The possessive of the name in running text: "China's", "the United States'"."""
+    name = prose_name(country)
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def hub_title(country: Country) -> str:
+    """The title of the country's hub, as Wikipedia writes it: "Foreign relations of the
+    United States"."""
+    return HUB_PREFIX + prose_name(country)
+
+
+def parse_hub_title(title: str) -> Country | None:
+    """The country a "Foreign relations of X" title names under any name or alias, or None."""
+    if not isinstance(title, str):
+        return None
+    text = " ".join(title.replace("_", " ").split())
+    if text[: len(HUB_PREFIX)].lower() != HUB_PREFIX.lower():
+        return None
+    return find_country(text[len(HUB_PREFIX):])
 
 
 def country_by_code(alpha3: str) -> Country | None:
@@ -138,16 +252,23 @@ def _ordered(a: Country, b: Country) -> tuple[Country, Country]:
 
 
 def relations_title(a: Country, b: Country) -> str:
-    """The canonical "A–B relations" title: common names, en dash, alphabetical ignoring "The"."""
+    """The canonical title: the one Wikipedia gives the pair where it is an override (China and
+    Taiwan: "Cross-Strait relations"), else "A–B relations" with the common names, an en dash,
+    alphabetical ignoring "The"."""
     first, second = _ordered(a, b)
+    override = _overrides().get(frozenset((first.alpha3, second.alpha3)))
+    if override is not None:
+        return override
     return f"{first.name}{EN_DASH}{second.name}{SUFFIX}"
 
 
 def alternative_titles(a: Country, b: Country) -> list[str]:
-    """Other spellings of the pair's title worth a redirect: reversed, and with a hyphen."""
+    """Other spellings of the pair's title worth a redirect: reversed, and with a hyphen (and
+    for an overridden title, the plain "A–B relations" too)."""
     first, second = _ordered(a, b)
     canonical = relations_title(first, second)
     spellings = (
+        f"{first.name}{EN_DASH}{second.name}{SUFFIX}",
         f"{second.name}{EN_DASH}{first.name}{SUFFIX}",
         f"{first.name}-{second.name}{SUFFIX}",
         f"{second.name}-{first.name}{SUFFIX}",
@@ -165,6 +286,9 @@ def parse_relations_title(title: str) -> tuple[Country, Country] | None:
     body = text[: -len(SUFFIX)]
     if len(body) > _MAX_BODY:
         return None
+    overridden = _override_pairs().get(match_key(text))
+    if overridden is not None:
+        return overridden
     fallback: tuple[Country, Country] | None = None
     for position, char in enumerate(body):
         if char not in TITLE_DASHES:
