@@ -144,12 +144,34 @@ def history_rows(client, title: str) -> list[str]:  # type: ignore[no-untyped-de
     return summaries
 
 
+def hub_rows(html: str) -> dict[str, dict[str, str]]:
+    """The rows of a {{Relations of|X}} hub's tables, by partner: the continent (the table's
+    caption), the partner's link, the date relations were established and the article link."""
+    rows: dict[str, dict[str, str]] = {}
+    for table in re.findall(r'<table class="wikitable sortable hub-table">(.*?)</table>', html,
+                            re.S):
+        caption = re.search(r"<caption>(.*?)</caption>", table, re.S)
+        assert caption, "a hub table without a caption"
+        assert '<th scope="col">' in table
+        for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S):
+            head = re.search(r'<th scope="row">(.*?)</th>', row, re.S)
+            cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+            assert head and len(cells) == 2, row
+            partner = anchors(head.group(1))[0]
+            article = anchors(cells[1])[0]
+            rows[unescape(partner["text"]).strip()] = {
+                "continent": unescape(caption.group(1)).strip(),
+                "country_href": partner["href"],
+                "established": unescape(re.sub(r"<[^>]+>", "", cells[0])).strip(),
+                "href": article["href"],
+                "title": article.get("title", ""),
+            }
+    return rows
+
+
 def hub_partners(html: str) -> dict[str, str]:
-    """The partners a {{Relations of|X}} list shows: partner name -> link target."""
-    match = re.search(r'<ul class="hub-pages">(.*?)</ul>', html, re.S)
-    if not match:
-        return {}
-    return {a["text"].strip(): a["href"] for a in anchors(match.group(1))}
+    """The partners a {{Relations of|X}} hub lists: partner name -> its relations article."""
+    return {partner: row["href"] for partner, row in hub_rows(html).items()}
 
 
 def hub_wanted(html: str) -> dict[str, str]:

@@ -1,5 +1,6 @@
-"""Command-line tasks (flask --app wiki ...): init migrates, checks the wiki templates and seeds;
-seed alone; accounts; caches; a synthetic corpus for benchmarks.
+"""Command-line tasks (flask --app wiki ...): init migrates, checks the wiki templates, seeds and
+runs the upgrade steps (e.g. old hub titles become redirects); seed alone (with the upgrade
+steps); accounts; caches; a synthetic corpus for benchmarks.
 
 Commands call the services only; the seeded pages are saved through pages.save_edit like any edit.
 """
@@ -24,7 +25,7 @@ migrate = Migrate(directory=str(MIGRATIONS), include_name=search.include_in_auto
 @click.command("init")
 @with_appcontext
 def init_command() -> None:
-    """Upgrade the schema to the latest migration and seed an empty wiki."""
+    """Upgrade the schema to the latest migration, seed an empty wiki, upgrade old pages."""
     Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
     upgrade(directory=str(MIGRATIONS))
     changed = rendering.refresh_templates()
@@ -36,14 +37,23 @@ def init_command() -> None:
         click.echo(f"Seeded {created} pages.")
     else:
         click.echo("The database is up to date; it already has pages, so nothing was seeded.")
+    _upgrade_pages()
 
 
 @click.command("seed")
 @with_appcontext
 def seed_command() -> None:
-    """Save the seed pages that do not exist yet (existing pages are left alone)."""
+    """Save the seed pages that do not exist yet (existing pages are left alone), and bring
+    pages stored under older rules up to date."""
     created = seed.seed_missing()
     click.echo(f"Created {created} pages.")
+    _upgrade_pages()
+
+
+def _upgrade_pages() -> None:
+    """Bring pages stored under older rules up to date, and say what changed."""
+    for change in seed.run_upgrades():
+        click.echo(change)
 
 
 @click.command("create-admin")

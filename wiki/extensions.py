@@ -1,6 +1,7 @@
 """The extension points of one app, filled in create_app: live data that wiki templates show,
-special pages, what a missing page offers, and listeners that say which render topics a change
-to a page affects. Nothing registers itself at import, so two apps in one process share nothing.
+special pages, what a missing page offers, listeners that say which render topics a change to a
+page affects, and upgrade steps that bring stored pages up to date.
+Nothing registers itself at import, so two apps in one process share nothing.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ class MissingPageOffer:
 
 ChangeListener = Callable[["PageChange"], Iterable[str]]
 OfferMaker = Callable[["Title"], MissingPageOffer | None]
+# Brings pages stored under older rules up to date; returns one line per change it made.
+UpgradeStep = Callable[[], list[str]]
 
 
 @dataclass
@@ -62,6 +65,7 @@ class Registry:
     special_pages: dict[str, SpecialPage] = field(default_factory=dict)
     missing_page_offers: list[OfferMaker] = field(default_factory=list)
     change_listeners: list[ChangeListener] = field(default_factory=list)
+    upgrade_steps: list[UpgradeStep] = field(default_factory=list)
 
     def add_live_data(self, name: str, function: Callable[..., Any],
                       topics: Callable[..., Iterable[str]]) -> None:
@@ -75,6 +79,11 @@ class Registry:
     def add_missing_page_offer(self, maker: OfferMaker) -> None:
         """Let a domain offer something on missing pages."""
         self.missing_page_offers.append(maker)
+
+    def add_upgrade_step(self, step: UpgradeStep) -> None:
+        """Let a domain bring pages stored under older rules up to date (run by `flask init`
+        and `flask seed`, through the one writer)."""
+        self.upgrade_steps.append(step)
 
     def add_change_listener(self, listener: ChangeListener) -> None:
         """Let a domain name the topics a change to a page affects (e.g. its relations lists)."""

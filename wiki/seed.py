@@ -1,4 +1,5 @@
-"""Seeding: the pages a new wiki starts with, read from wiki/seeddata/*.md in name order.
+"""Seeding: the pages a new wiki starts with, read from wiki/seeddata/*.md in name order, and
+the upgrade steps extensions register to bring pages stored under older rules up to date.
 
 Each file begins with "Title: <page title>" and a blank line. Pages are saved through the one
 writer, by the system user, with the attribution summary the licence asks for: a page imported
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 
 from wiki import pages
 from wiki.db import db
+from wiki.extensions import registry
 from wiki.models import Page
 from wiki.titles import Title, parse_title
 
@@ -72,3 +74,11 @@ def seed_if_empty() -> int:
     if db.session.scalar(sa.select(sa.func.count()).select_from(Page)):
         return 0
     return seed_missing()
+
+
+def run_upgrades() -> list[str]:
+    """Run every upgrade step the app registered; one line per change they made."""
+    changes: list[str] = []
+    for step in registry().upgrade_steps:
+        changes.extend(step())
+    return changes

@@ -52,6 +52,7 @@ def visit(path: str) -> Callable[[Page, LiveServer], None]:
 PAGES: dict[str, Callable[[Page, LiveServer], None]] = {
     "main-page": visit("/wiki/Main_Page"),
     "article": visit(ARTICLE_PATH),
+    "hub": visit("/wiki/Foreign_relations_of_Kosovo"),
     "stub": visit("/wiki/Khazar_Ibrahim"),
     "edit-form": visit(ARTICLE_PATH + "?action=edit"),
     "preview": preview,

@@ -155,7 +155,7 @@ def test_create_a_relations_page_in_one_step(browser_page: Page, live_server) ->
     # Both hubs list the new page.
     for hub in ("Foreign_relations_of_Kosovo", "Foreign_relations_of_Serbia"):
         page.goto(live_server(f"/wiki/{hub}"))
-        link = page.locator(f'ul.hub-pages a[title="{NEW_ARTICLE}"]')
+        link = page.locator(f'table.hub-table a[title="{NEW_ARTICLE}"]')
         expect(link).to_have_count(1)
         expect(link).to_have_attribute("href", NEW_ARTICLE_URL)
 

@@ -1,18 +1,23 @@
 """Which "X–Y relations" pages the wiki has: the live data behind the Main Page list, the
-{{Relations of|X}} hubs and the relations matrix, offered to wiki templates through Lookups."""
+{{Relations of|X}} hubs (by continent, with the date relations were established) and the
+relations matrix, offered to wiki templates through Lookups."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
 from wiki.db import db
 from wiki.existence import readable
-from wiki.models import Link, Page
-from wiki.relations.country import Country
+from wiki.models import Link, Page, Revision
+from wiki.relations.country import CONTINENTS, Country
 from wiki.relations.names import find_country, parse_relations_title, relations_title, sort_key
+from wiki.relations.texts import date_sort_key, infobox_established
 from wiki.titles import MAIN
+
+BATCH = 500  # titles per query
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +69,21 @@ def relations_page_titles() -> list[str]:
     return [page.title for page in relations_pages()]
 
 
+@dataclass(frozen=True, slots=True)
+class HubRow:
+    """One row of a hub's table: the partner, the relations article, and the date relations
+    were established as that article's infobox gives it ("" when it does not)."""
+
+    partner: Country
+    title: str
+    established: str = ""
+
+    @property
+    def established_sort(self) -> str:
+        """The date as a sort key (ISO date or year)."""
+        return date_sort_key(self.established)
+
+
 @dataclass(frozen=True)
 class Hub:
     """What a "Foreign relations of X" page lists: X's relations articles by partner, and the
@@ -72,11 +92,35 @@ class Hub:
     country: Country
     pages: list[tuple[Country, str]]
     wanted: list[tuple[Country, str]]
+    rows: list[HubRow] = field(default_factory=list)
 
     @property
     def partners(self) -> list[Country]:
         """Every partner that has an article with this country."""
         return [partner for partner, _ in self.pages]
+
+    @property
+    def groups(self) -> list[tuple[str, list[HubRow]]]:
+        """The rows by the partner's continent, continents in the usual order, empty ones out."""
+        grouped: dict[str, list[HubRow]] = {continent: [] for continent in CONTINENTS}
+        for row in self.rows:
+            grouped.setdefault(row.partner.continent or "Other", []).append(row)
+        return [(continent, rows) for continent, rows in grouped.items() if rows]
+
+
+def established_dates(titles: Iterable[str]) -> dict[str, str]:
+    """The `established` date in the infobox of each of these main-namespace articles."""
+    wanted = sorted(set(titles))
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), BATCH):
+        rows = db.session.execute(
+            sa.select(Page.title, Revision.text)
+            .join(Revision, Revision.id == Page.latest_revision_id)
+            .where(Page.namespace == MAIN, Page.title.in_(wanted[start:start + BATCH]),
+                   readable())
+        )
+        found.update((title, infobox_established(text)) for title, text in rows)
+    return found
 
 
 def wanted_pairs() -> list[tuple[str, Country, Country]]:
@@ -113,4 +157,7 @@ def hub(country_name: str) -> Hub | None:
         for title, first, second in wanted_pairs() if country in (first, second)
     ]
     by_partner = lambda row: sort_key(row[0].name)  # noqa: E731
-    return Hub(country, sorted(own, key=by_partner), sorted(wanted, key=by_partner))
+    own.sort(key=by_partner)
+    dates = established_dates(title for _, title in own)
+    rows = [HubRow(partner, title, dates.get(title, "")) for partner, title in own]
+    return Hub(country, own, sorted(wanted, key=by_partner), rows)

@@ -1,6 +1,10 @@
 """Creating a relations article in one step: the canonical title, the article from a template,
 redirects from the other spellings, and "Foreign relations of X" hubs where missing, all saved
-through pages.save_edit in one transaction."""
+through pages.save_edit in one transaction.
+
+The two names are read as typed names: a name that fits several states, or an unknown one, is
+answered with the choices; ISO codes are accepted only in capitals and shown back as names to be
+confirmed before anything is made."""
 
 from __future__ import annotations
 
@@ -11,21 +15,20 @@ from datetime import date
 from wiki import pages
 from wiki.db import write_transaction
 from wiki.errors import WikiError
-from wiki.relations import catalog
+from wiki.relations import catalog, names, upgrade
 from wiki.relations.country import Country
 from wiki.relations.names import (
     alternative_titles,
-    find_country,
+    match_name,
     parse_relations_title,
     relations_title,
     sort_key,
     suggest,
 )
+from wiki.relations.texts import article_text, hub_text
 from wiki.titles import Title, parse_title
 
 MAX_LEAD_CHARS = 2000
-# Where a country's own article has a different title from its name in relations titles.
-COUNTRY_ARTICLES = {"GEO": "Georgia (country)", "IRL": "Republic of Ireland"}
 
 
 class RelationsFormError(WikiError):
@@ -35,10 +38,16 @@ class RelationsFormError(WikiError):
     code = "badrelations"
 
     def __init__(self, message: str, errors: dict[str, str],
-                 suggestions: dict[str, list[Country]] | None = None) -> None:
+                 suggestions: dict[str, list[Country]] | None = None, *,
+                 choices: dict[str, list[Country]] | None = None,
+                 codes: dict[str, Country] | None = None) -> None:
         super().__init__(message)
         self.errors = errors
         self.suggestions = suggestions or {}
+        # Names that fit several states, by field: the states to choose from.
+        self.choices = choices or {}
+        # Fields filled in with an ISO code, and the country each code stands for.
+        self.codes = codes or {}
 
 
 class RelationsPageExists(WikiError):
@@ -65,6 +74,16 @@ class RelationsRequest:
 
 
 @dataclass(frozen=True)
+class Resolved:
+    """The two countries a filled-in form names, in title order, and the fields that named
+    theirs by an ISO code (to be shown back as names before anything is created)."""
+
+    first: Country
+    second: Country
+    codes: dict[str, Country] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Created:
     """What was created: the article and any redirects and hubs made with it."""
 
@@ -73,33 +92,36 @@ class Created:
     hubs: list[Title] = field(default_factory=list)
 
 
-def country_article(country: Country) -> str:
-    """The title of the country's own article."""
-    return COUNTRY_ARTICLES.get(country.alpha3, country.name)
-
-
 def hub_title(country: Country) -> Title:
-    """"Foreign relations of X"."""
-    return parse_title(f"Foreign relations of {country.name}")
+    """"Foreign relations of X", with "the" where Wikipedia writes it."""
+    return parse_title(names.hub_title(country))
 
 
-def resolve(request: RelationsRequest) -> tuple[Country, Country]:
+def resolve(request: RelationsRequest) -> Resolved:
     """The two countries the form names, ordered as in the title, or RelationsFormError."""
     errors: dict[str, str] = {}
     suggestions: dict[str, list[Country]] = {}
+    choices: dict[str, list[Country]] = {}
+    codes: dict[str, Country] = {}
     found: dict[str, Country] = {}
     for name, value in (("first", request.first), ("second", request.second)):
         text = value.strip()
+        match = match_name(text) if 0 < len(text) <= 100 else None
         if not text:
             errors[name] = "Enter a country."
-        elif len(text) > 100:
+        elif match is None:
             errors[name] = "That is too long to be a country's name."
-        elif (country := find_country(text)) is None:
+        elif match.choices:
+            errors[name] = f'"{text}" may mean more than one country: choose one.'
+            choices[name] = list(match.choices)
+        elif match.country is None:
             errors[name] = f'"{text}" is not a country this wiki knows.'
             suggestions[name] = suggest(text)
         else:
-            found[name] = country
-    if not errors and found["first"] == found["second"]:
+            found[name] = match.country
+            if match.by_code:
+                codes[name] = match.country
+    if len(found) == 2 and found["first"] == found["second"]:
         twice = found["first"].name
         errors["second"] = f"Relations need two different countries, not {twice} twice."
     if request.established and not _valid_date(request.established):
@@ -107,9 +129,10 @@ def resolve(request: RelationsRequest) -> tuple[Country, Country]:
     if len(request.lead) > MAX_LEAD_CHARS:
         errors["lead"] = f"Keep the lead under {MAX_LEAD_CHARS} characters."
     if errors:
-        raise RelationsFormError("Please correct the form.", errors, suggestions)
+        raise RelationsFormError("Please correct the form.", errors, suggestions,
+                                 choices=choices, codes=codes)
     first, second = sorted((found["first"], found["second"]), key=lambda c: sort_key(c.name))
-    return first, second
+    return Resolved(first, second, codes)
 
 
 def _valid_date(text: str) -> bool:
@@ -134,46 +157,18 @@ def existing_page_for(first: Country, second: Country) -> Title | None:
     return parse_title(others[0]) if others else None
 
 
-def article_text(first: Country, second: Country, established: str, lead: str) -> str:
-    """The new article's Markdown: infobox, lead, sections to fill, See also."""
-    name = relations_title(first, second)
-    pair = name.removesuffix(" relations")
-    rows = f"|established={established.strip()}" if established.strip() else ""
-    first_link = f"[[{country_article(first)}|{first.name}]]" \
-        if country_article(first) != first.name else f"[[{first.name}]]"
-    second_link = f"[[{country_article(second)}|{second.name}]]" \
-        if country_article(second) != second.name else f"[[{second.name}]]"
-    sentence = f"**{name}** are the bilateral relations between {first_link} and {second_link}."
-    if lead.strip():
-        sentence += " " + " ".join(lead.split())
-    return (
-        f"{{{{Infobox bilateral relations|{pair}|{first.name}|{second.name}{rows}}}}}\n\n"
-        f"{sentence}\n\n"
-        "## History\n\n{{Empty section}}\n\n"
-        "## Diplomatic missions\n\n{{Empty section}}\n\n"
-        "## See also\n\n"
-        f"- [[Foreign relations of {first.name}]]\n"
-        f"- [[Foreign relations of {second.name}]]\n"
-    )
-
-
-def hub_text(country: Country) -> str:
-    """A new "Foreign relations of X" stub that lists X's relations pages by itself."""
-    link = country_article(country)
-    shown = f"[[{link}|{country.name}]]" if link != country.name else f"[[{country.name}]]"
-    return (
-        f"The **foreign relations of {country.name}** are {shown}'s relations with other "
-        "states.\n\n{{Stub}}\n\n"
-        f"## Bilateral relations\n\n{{{{Relations of|{country.name}}}}}\n"
-    )
-
-
 def create_relations_page(request: RelationsRequest, author: pages.Author) -> Created:
-    """Create the article, its redirects and missing hubs together, or raise and create nothing."""
-    first, second = resolve(request)
+    """Create the article, its redirects and missing hubs together, or raise and create nothing.
+    A pair that has a page already raises RelationsPageExists; names given as ISO codes raise
+    RelationsFormError with the names they stand for, so that they are confirmed first."""
+    resolved = resolve(request)
+    first, second = resolved.first, resolved.second
     existing = existing_page_for(first, second)
     if existing is not None:
         raise RelationsPageExists(existing, relations_title(first, second))
+    if resolved.codes:
+        raise RelationsFormError("Check the names the codes stand for, then create the page.",
+                                 {}, codes=resolved.codes)
     name = relations_title(first, second)
     summary = " ".join(request.summary.split()) or f"New relations page: {name}"
     article = parse_title(name)
@@ -188,6 +183,7 @@ def create_relations_page(request: RelationsRequest, author: pages.Author) -> Cr
             created.redirects.append(redirect)
         for country in (first, second):
             hub = hub_title(country)
+            upgrade.upgrade_hub(country, author)
             if pages.find_page(hub) is None:
                 pages.save_edit(hub, hub_text(country), author=author, base_revision_id=None,
                                 summary=f"New hub for the relations of {country.name}")

@@ -3,8 +3,10 @@
 {{Relations pages}} lists every relations article, {{Relations of|X}} shows X's hub, and the
 relations infobox draws a locator map. register() offers them to wiki templates with their
 topics, and a change listener names the topics a page change alters: a relations article
-appearing, going, or turning into or out of a redirect, and links to unwritten relations pages
-coming or going (a hub lists those as wanted).
+appearing, going, or turning into or out of a redirect; any edit of a relations article (its
+hubs show the date its infobox gives for the establishment of relations); and links to unwritten
+relations pages coming or going (a hub lists those as wanted). register() also adds the upgrade
+that moves pages made under older titles.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from typing import Any
 
 from wiki.extensions import Registry
 from wiki.invalidation import PageChange
-from wiki.relations import catalog, maps
+from wiki.relations import catalog, maps, upgrade
 from wiki.relations.mapscene import WIDTH
-from wiki.relations.names import find_country, parse_relations_title
+from wiki.relations.names import find_country, match_name, parse_relations_title, prose_name
+from wiki.relations.texts import country_article
 from wiki.titles import MAIN, Title
 
 # Renders happen outside requests too (seeding, CLI), so templates get plain paths, not url_for.
@@ -44,13 +47,26 @@ def locator_map(first_name: str, second_name: str) -> dict[str, Any] | None:
 
 
 def relations_of(country_name: str) -> dict[str, Any] | None:
-    """The hub of one country for {{Relations of|X}}: its pages, wanted pairs and world map."""
+    """The hub of one country for {{Relations of|X}}: its pages by continent with the dates
+    relations were established, wanted pairs and world map; for a name that fits several
+    states, only the names to choose from; None for an unknown name."""
     hub = catalog.hub(str(country_name))
     if hub is None:
-        return None
+        choices = match_name(str(country_name)).choices
+        return {"choices": [country.name for country in choices]} if choices else None
     return {
         "country": hub.country,
+        "prose_name": prose_name(hub.country),
         "pages": hub.pages,
+        "groups": [
+            {"continent": continent, "rows": [
+                {"partner": row.partner, "article": country_article(row.partner),
+                 "title": row.title, "established": row.established,
+                 "sort": row.established_sort}
+                for row in rows
+            ]}
+            for continent, rows in hub.groups
+        ],
         "wanted": hub.wanted,
         "map_url": f"{MAP_PREFIX}/world/{hub.country.alpha3}.svg",
     }
@@ -79,6 +95,8 @@ def changed_topics(change: PageChange) -> set[str]:
         own = _pair_topics(change.title)
         if own:
             topics |= own | {ALL_RELATIONS}
+    elif is_article:
+        topics |= _pair_topics(change.title)  # an edit may change the date hubs show
     for linked in before.links ^ after.links:
         topics |= _pair_topics(linked)  # hubs list linked, unwritten pairs as wanted
     return topics
@@ -91,3 +109,4 @@ def register(extensions: Registry) -> None:
     extensions.add_live_data("relations_of", relations_of, _hub_topics)
     extensions.add_live_data("locator_map", locator_map, lambda *_countries: ())
     extensions.add_change_listener(changed_topics)
+    extensions.add_upgrade_step(upgrade.run_upgrade)

@@ -1,6 +1,8 @@
 """The relations pages on the web: Special:NewRelations (one form makes an article, its
-redirects and hubs), Special:RelationsMatrix, the "Create this relations page" offer on missing
-relations titles. (The live data relations templates show is in wiki.relations.live.)"""
+redirects and hubs; unknown or ambiguous names and ISO codes come back to the form with the
+choices or the names the codes stand for), Special:RelationsMatrix, the "Create this relations
+page" offer on missing relations titles. (The live data relations templates show, and the
+resolver that sends other spellings to existing pages, are in wiki.relations.live.)"""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from wiki.relations.create import (
     create_relations_page,
     pair_from_title,
 )
-from wiki.relations.names import all_countries, sort_key
+from wiki.relations.names import all_countries, prose_name, sort_key
 from wiki.titles import Title, page_url
 from wiki.views import special
 from wiki.views.helpers import current_author
@@ -57,7 +59,10 @@ def new_relations(_subpage: str) -> ResponseReturnValue:
     try:
         created = create_relations_page(relations_request, current_author())
     except RelationsFormError as error:
-        return _form(values, 400, errors=error.errors, suggestions=error.suggestions)
+        codes = [(values[name], country.name) for name, country in error.codes.items()]
+        values.update((name, country.name) for name, country in error.codes.items())
+        return _form(values, 400, errors=error.errors, suggestions=error.suggestions,
+                     choices=error.choices, codes=codes)
     except RelationsPageExists as error:
         return _form(values, 409, exists=error.title, canonical=error.canonical)
     made = len(created.redirects) + len(created.hubs)
@@ -94,7 +99,8 @@ def offer_for_missing(title: Title) -> MissingPageOffer | None:
     href = page_url("Special:NewRelations", first=first.name, second=second.name)
     return MissingPageOffer(
         href, "Create this relations page",
-        f"an article on {first.name} and {second.name}, with its map, redirects and hub pages")
+        f"an article on {prose_name(first)} and {prose_name(second)}, with its map, redirects "
+        "and hub pages")
 
 
 def init_app(app: Flask) -> None:
