@@ -1,6 +1,6 @@
 """The extension points of one app, filled in create_app: live data that wiki templates show,
-special pages, what a missing page offers, listeners that say which render topics a change to a
-page affects, and upgrade steps that bring stored pages up to date.
+special pages, what a missing page offers or where it sends its readers, listeners that say which
+render topics a change to a page affects, and upgrade steps that bring stored pages up to date.
 Nothing registers itself at import, so two apps in one process share nothing.
 """
 
@@ -53,6 +53,8 @@ class MissingPageOffer:
 
 ChangeListener = Callable[["PageChange"], Iterable[str]]
 OfferMaker = Callable[["Title"], MissingPageOffer | None]
+# A title with no page -> the existing page it stands for, read as a redirect would be.
+TitleResolver = Callable[["Title"], "Title | None"]
 # Brings pages stored under older rules up to date; returns one line per change it made.
 UpgradeStep = Callable[[], list[str]]
 
@@ -64,6 +66,7 @@ class Registry:
     live_data: dict[str, LiveData] = field(default_factory=dict)
     special_pages: dict[str, SpecialPage] = field(default_factory=dict)
     missing_page_offers: list[OfferMaker] = field(default_factory=list)
+    missing_page_resolvers: list[TitleResolver] = field(default_factory=list)
     change_listeners: list[ChangeListener] = field(default_factory=list)
     upgrade_steps: list[UpgradeStep] = field(default_factory=list)
 
@@ -79,6 +82,21 @@ class Registry:
     def add_missing_page_offer(self, maker: OfferMaker) -> None:
         """Let a domain offer something on missing pages."""
         self.missing_page_offers.append(maker)
+
+    def add_missing_page_resolver(self, resolver: TitleResolver) -> None:
+        """Let a domain send readers of a title with no page to the page it stands for, as a
+        stored redirect would ("Portugal-East Timor relations" to "Portugal–Timor-Leste
+        relations"). Asked on every view of a missing title, never cached: its answer depends
+        on whether the target exists now."""
+        self.missing_page_resolvers.append(resolver)
+
+    def resolve_missing(self, title: Title) -> Title | None:
+        """The page a title with no page stands for, by the first resolver that knows one."""
+        for resolver in self.missing_page_resolvers:
+            target = resolver(title)
+            if target is not None and target != title:
+                return target
+        return None
 
     def add_upgrade_step(self, step: UpgradeStep) -> None:
         """Let a domain bring pages stored under older rules up to date (run by `flask init`

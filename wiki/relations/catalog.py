@@ -1,6 +1,7 @@
 """Which "X–Y relations" pages the wiki has: the live data behind the Main Page list, the
 {{Relations of|X}} hubs (by continent, with the date relations were established) and the
-relations matrix, offered to wiki templates through Lookups."""
+relations matrix, offered to wiki templates through Lookups; and which existing page a missing
+relations or hub title stands for."""
 
 from __future__ import annotations
 
@@ -13,9 +14,16 @@ from wiki.db import db
 from wiki.existence import readable
 from wiki.models import Link, Page, Revision
 from wiki.relations.country import CONTINENTS, Country
-from wiki.relations.names import find_country, parse_relations_title, relations_title, sort_key
+from wiki.relations.names import (
+    find_country,
+    hub_title,
+    parse_hub_title,
+    parse_relations_title,
+    relations_title,
+    sort_key,
+)
 from wiki.relations.texts import date_sort_key, infobox_established
-from wiki.titles import MAIN
+from wiki.titles import MAIN, Title, parse_title
 
 BATCH = 500  # titles per query
 
@@ -161,3 +169,30 @@ def hub(country_name: str) -> Hub | None:
     dates = established_dates(title for _, title in own)
     rows = [HubRow(partner, title, dates.get(title, "")) for partner, title in own]
     return Hub(country, own, sorted(wanted, key=by_partner), rows)
+
+
+def _is_article(title: Title) -> bool:
+    """Whether the title is a readable page that is not a redirect."""
+    return db.session.scalar(
+        sa.select(Page.id).where(
+            Page.namespace == title.namespace, Page.title == title.text, readable(),
+            Page.is_redirect.is_(False),
+        )
+    ) is not None
+
+
+def canonical_target(title: Title) -> Title | None:
+    """The article a title with no page stands for, if it exists: the canonical relations
+    article for a title naming a pair under any name, alias, dash or order, or the hub for
+    "Foreign relations of" any name of a country."""
+    if title.namespace != MAIN:
+        return None
+    pair = parse_relations_title(title.text)
+    if pair is not None:
+        target = relations_title(*pair)
+    elif (country := parse_hub_title(title.text)) is not None:
+        target = hub_title(country)
+    else:
+        return None
+    found = parse_title(target)
+    return found if found != title and _is_article(found) else None

@@ -5,8 +5,9 @@ relations infobox draws a locator map. register() offers them to wiki templates 
 topics, and a change listener names the topics a page change alters: a relations article
 appearing, going, or turning into or out of a redirect; any edit of a relations article (its
 hubs show the date its infobox gives for the establishment of relations); and links to unwritten
-relations pages coming or going (a hub lists those as wanted). register() also adds the upgrade
-that moves pages made under older titles.
+relations pages coming or going (a hub lists those as wanted). register() also lets missing
+relations and hub titles lead to the page they stand for, and adds the upgrade that moves pages
+made under older titles.
 """
 
 from __future__ import annotations
@@ -109,4 +110,5 @@ def register(extensions: Registry) -> None:
     extensions.add_live_data("relations_of", relations_of, _hub_topics)
     extensions.add_live_data("locator_map", locator_map, lambda *_countries: ())
     extensions.add_change_listener(changed_topics)
+    extensions.add_missing_page_resolver(catalog.canonical_target)
     extensions.add_upgrade_step(upgrade.run_upgrade)

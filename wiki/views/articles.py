@@ -90,10 +90,12 @@ def dispatch(raw_title: str) -> ResponseReturnValue:
 
 def show_page(title: Title) -> ResponseReturnValue:
     """The current revision of a page (from the page cache when still valid). A
-    "redirectedfrom" that names no redirect to this page is dropped (301 to the clean URL), so
-    nobody can make a page say it was reached from anywhere, or fill the cache with variants."""
+    "redirectedfrom" that names no redirect to this page (stored, or a missing title a resolver
+    sends here) is dropped (301 to the clean URL), so nobody can make a page say it was reached
+    from anywhere, or fill the cache with variants."""
     source = request.args.get("redirectedfrom")
-    if source is not None and not pages.redirects_to(source, title):
+    if source is not None and not (pages.redirects_to(source, title)
+                                   or missing.leads_to(source, title)):
         query = [(k, v) for k, v in request.args.items(multi=True) if k != "redirectedfrom"]
         return redirect(title.path + ("?" + urlencode(query) if query else ""), code=301)
     return page_cache.serve(title, clock.utcnow(), lambda: make_response(build_page(title)))
