@@ -153,3 +153,22 @@ def test_the_resolver_is_an_extension_point_of_each_app(app: Flask):
         assert registry(app).resolve_missing(parse_title("Kosovo-Azerbaijan relations")) \
             == parse_title(f"Azerbaijan{EN_DASH}Kosovo relations")
         assert registry(app).resolve_missing(parse_title("Nothing here")) is None
+
+
+def _link_classes(client, page: str, target: str) -> list[str]:  # type: ignore[no-untyped-def]
+    html = client.get(path_of(page)).get_data(as_text=True)
+    return [a.get("class", "") for a in anchors(html)
+            if a["text"].strip() == target]
+
+
+def test_links_to_a_spelling_are_blue_while_its_page_exists(app: Flask, client):
+    spelling = "Portugal-East Timor relations"
+    create(app, "Lisbon", f"See [[{spelling}]].")
+    assert _link_classes(client, "Lisbon", spelling) == ["new"]  # nothing to lead to yet
+
+    assert submit(client, "Portugal", "Timor-Leste").status_code == 303
+    assert _link_classes(client, "Lisbon", spelling) == [""]  # the stored render was dropped
+
+    with app.app_context():
+        moderation.delete(parse_title(PORTUGAL_TIMOR), "test", ADMIN)
+    assert _link_classes(client, "Lisbon", spelling) == ["new"]

@@ -67,6 +67,7 @@ class Registry:
     special_pages: dict[str, SpecialPage] = field(default_factory=dict)
     missing_page_offers: list[OfferMaker] = field(default_factory=list)
     missing_page_resolvers: list[TitleResolver] = field(default_factory=list)
+    title_spellings: list[TitleResolver] = field(default_factory=list)
     change_listeners: list[ChangeListener] = field(default_factory=list)
     upgrade_steps: list[UpgradeStep] = field(default_factory=list)
 
@@ -89,6 +90,20 @@ class Registry:
         relations"). Asked on every view of a missing title, never cached: its answer depends
         on whether the target exists now."""
         self.missing_page_resolvers.append(resolver)
+
+    def add_title_spelling(self, spelling: TitleResolver) -> None:
+        """Let a domain name the title another spelling stands for, without asking the database
+        (the same answer a missing-page resolver gives when that page exists): links to the
+        spelling are then blue when the page it stands for exists."""
+        self.title_spellings.append(spelling)
+
+    def canonical_spelling(self, title: Title) -> Title | None:
+        """The title a spelling stands for, by the first domain that knows one."""
+        for spelling in self.title_spellings:
+            target = spelling(title)
+            if target is not None and target != title:
+                return target
+        return None
 
     def resolve_missing(self, title: Title) -> Title | None:
         """The page a title with no page stands for, by the first resolver that knows one."""

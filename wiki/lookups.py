@@ -40,13 +40,18 @@ class RecordingLookups:
     """One render's view of the wiki: every question it asked, its topic and its answer."""
 
     def __init__(self, live_data: Mapping[str, LiveData], templates: TemplateLibrary,
-                 special_pages: frozenset[str] = frozenset()) -> None:
+                 special_pages: frozenset[str] = frozenset(),
+                 spelling: Callable[[Title], Title | None] | None = None) -> None:
         self.live_data = live_data
+        # Another spelling of an existing page (a relations pair in other words) links blue:
+        # the link leads there. Its answer is made of the two titles' own answers.
+        self.spelling = spelling
         self.templates = templates
         # The app's special pages (lower-case names): a link to one is blue, never a question
         # for the database. They change only when the app is rebuilt, so no topic is recorded.
         self.special_pages = special_pages
-        self.titles: dict[Title, bool] = {}
+        self.titles: dict[Title, bool] = {}  # each title asked about: is it a page itself
+        self._linkable: dict[Title, bool] = {}
         self._known: dict[Title, bool] = {}  # prefetched answers, not yet asked for
         self.live_answers: dict[tuple[str, tuple[Any, ...]], Any] = {}
         self.topics: set[str] = set()
@@ -59,16 +64,25 @@ class RecordingLookups:
         existing = existing_titles(wanted)
         self._known.update((title, title in existing) for title in wanted)
 
-    def exists(self, title: Title) -> bool:
-        """Whether the title is a page (asked once per render), or one of the app's special
-        pages."""
-        if title.namespace == SPECIAL:
-            return title.text.partition("/")[0].lower() in self.special_pages
+    def _is_page(self, title: Title) -> bool:
         if title not in self.titles:
             known = self._known.get(title)
             self.titles[title] = page_exists(title) if known is None else known
             self.topics.add(title_topic(title))
         return self.titles[title]
+
+    def exists(self, title: Title) -> bool:
+        """Whether the title is a page, or another spelling of one (asked once per render),
+        or one of the app's special pages."""
+        if title.namespace == SPECIAL:
+            return title.text.partition("/")[0].lower() in self.special_pages
+        if title not in self._linkable:
+            found = self._is_page(title)
+            if not found and self.spelling is not None:
+                target = self.spelling(title)
+                found = target is not None and target != title and self._is_page(target)
+            self._linkable[title] = found
+        return self._linkable[title]
 
     def call_live(self, data: LiveData, args: tuple[Any, ...]) -> Any:
         """A live data answer (asked once per render and arguments)."""

@@ -95,7 +95,8 @@ def render_text(text: str, title: Title | None = None, *, budgeted: bool = False
     raises RenderTooSlow; a view's render is never cut short.
     """
     recorder = RecordingLookups(registry().live_data, template_library(),
-                                frozenset(registry().special_pages))
+                                frozenset(registry().special_pages),
+                                spelling=registry().canonical_spelling)
     seconds = float(current_app.config["WIKI_RENDER_BUDGET_SECONDS"])
     deadline = time.monotonic() + seconds if budgeted else None
     try:

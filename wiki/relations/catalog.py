@@ -181,10 +181,10 @@ def _is_article(title: Title) -> bool:
     ) is not None
 
 
-def canonical_target(title: Title) -> Title | None:
-    """The article a title with no page stands for, if it exists: the canonical relations
-    article for a title naming a pair under any name, alias, dash or order, or the hub for
-    "Foreign relations of" any name of a country."""
+def canonical_spelling(title: Title) -> Title | None:
+    """The title another spelling stands for, asking nothing of the database: the canonical
+    relations title for a title naming a pair under any name, alias, dash or order, or the hub
+    title for "Foreign relations of" any name of a country."""
     if title.namespace != MAIN:
         return None
     pair = parse_relations_title(title.text)
@@ -195,4 +195,10 @@ def canonical_target(title: Title) -> Title | None:
     else:
         return None
     found = parse_title(target)
-    return found if found != title and _is_article(found) else None
+    return found if found != title else None
+
+
+def canonical_target(title: Title) -> Title | None:
+    """The article a title with no page stands for, if that article exists."""
+    found = canonical_spelling(title)
+    return found if found is not None and _is_article(found) else None

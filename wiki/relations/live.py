@@ -111,4 +111,5 @@ def register(extensions: Registry) -> None:
     extensions.add_live_data("locator_map", locator_map, lambda *_countries: ())
     extensions.add_change_listener(changed_topics)
     extensions.add_missing_page_resolver(catalog.canonical_target)
+    extensions.add_title_spelling(catalog.canonical_spelling)
     extensions.add_upgrade_step(upgrade.run_upgrade)
