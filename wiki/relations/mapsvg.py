@@ -26,7 +26,7 @@ from wiki.relations.mapstyle import (
 )
 from wiki.relations.polygons import Segment, hatch
 
-TEXT_WIDTH = 0.56  # average glyph width of the sans-serif legend font, in ems
+TEXT_WIDTH = 0.52  # average glyph width of the sans-serif legend font, in ems (with slack)
 
 
 def _number(tenths: int) -> str:
