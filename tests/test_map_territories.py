@@ -302,3 +302,12 @@ def test_validation_rejects_other_broken_entries() -> None:
     assert area_problems((AREAS[0], AREAS[0]))  # repeated id
     assert area_problems((dataclasses.replace(AREAS[0], states=("ZZZ",)),), {"ISR", "SYR"})
     assert dependency_problems((dataclasses.replace(DEPENDENCIES[0], sovereign="GRL"),))
+
+
+def test_world_maps_name_only_the_areas_one_can_see() -> None:
+    scene = maps.world_map_scene({"ISR": "first", "SYR": "second", "IND": "second"})
+    named = {overlay.area for overlay in scene.legend()}
+    assert "kashmir" in named
+    assert "golan-heights" not in named  # under a pixel across on a world map
+    svg = maps.render_world_svg({"ISR": "first", "SYR": "second", "IND": "second"}, "Hub")
+    assert set(legend_of(svg)) == named

@@ -50,7 +50,10 @@ BIG_PART_DISTANCE = 30 * RADIANS
 MARKER_BELOW = 60
 REGIONAL_MARKER_BELOW = 120
 MARKER_RADIUS = 6.0  # pixels at the standard width
-AREA_AT_LEAST = 20  # tenths of a pixel: smaller disputed areas are not marked
+# Tenths of a pixel at the standard width: disputed areas drawn smaller are not marked (nor named
+# in the legend); a world map, which may shade dozens of states, marks only those one can see.
+AREA_AT_LEAST = 20
+WORLD_AREA_AT_LEAST = 40
 STRIPE_SPACING = 3.5  # pixels between the stripes of a disputed area, at the standard width
 
 TenthsRing = list[tuple[int, int]]
@@ -323,10 +326,10 @@ def ring_markers(shapes: list[Shape], centres: dict[str, Point], roles: dict[str
     return kept
 
 
-def overlay(marked: Marked, rings: list[tuple[TenthsRing, bool]], unit: float
-            ) -> Overlay | None:
+def overlay(marked: Marked, rings: list[tuple[TenthsRing, bool]], unit: float,
+            at_least: int = AREA_AT_LEAST) -> Overlay | None:
     """A marked part's overlay from its pixel rings, with stripes; None when too small to see."""
-    if extent(rings) < AREA_AT_LEAST * unit:
+    if extent(rings) < at_least * unit:
         return None
     pixels = [[(x / 10, y / 10) for x, y in ring] for ring, _ in rings]
     area = marked.part.area

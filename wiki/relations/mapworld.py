@@ -17,6 +17,7 @@ from wiki.relations.mapscene import (
     MARKER_BELOW,
     SIMPLIFY,
     WIDTH,
+    WORLD_AREA_AT_LEAST,
     Scene,
     Shape,
     TenthsRing,
@@ -174,7 +175,7 @@ def world_scene(roles: dict[str, str]) -> Scene:
                 ring = finish_ring([pixel(*p) for p in piece], WIDTH, height, False)
                 if ring:
                     drawn_rings.append((ring, hole))
-        drawn = overlay(marked, drawn_rings, 1.0)
+        drawn = overlay(marked, drawn_rings, 1.0, WORLD_AREA_AT_LEAST)
         if drawn is not None:
             overlays.append(drawn)
 
