@@ -5,8 +5,8 @@ The maps follow Wikipedia's locator maps: each state's internationally recognise
 drawn in its colour (Cyprus with the north, Somalia with Somaliland, Syria with the Golan
 Heights, Georgia with Abkhazia and South Ossetia, Ukraine with Crimea, Moldova with
 Transnistria); an area held by another party or claimed by several states is drawn in a lighter
-tone, striped, and named in the legend, on every map that highlights one of the states it
-involves. On maps of other pairs it is ordinary land.
+tone, striped (Kosovo on Serbia's maps is only lighter), and named in the legend, on every map
+that highlights one of the states it involves. On maps of other pairs it is ordinary land.
 
 No package on PyPI or npm ships Natural Earth's "breakaway and disputed areas" layer in a form
 worth vendoring, so outlines come from the vendored atlas: either one of its own features (it has
@@ -57,12 +57,13 @@ class Part:
     """One piece of an area as drawn: taken from the atlas feature ``feature`` (the whole of it,
     or only what lies inside the polygon ``within``), filled in the lighter tone of ``shown_as``
     and striped in the colour of ``striped_by`` when that state is highlighted (grey stripes
-    otherwise)."""
+    otherwise; none at all when not ``striped``)."""
 
     feature: str
     shown_as: str
     striped_by: str | None = None
     within: tuple[LonLat, ...] = ()
+    striped: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,9 +251,9 @@ AREAS: tuple[DisputedArea, ...] = (
                         "by many but not all UN members)",
         claimed_by="Serbia",
         states=("SRB",),
-        parts=(Part("XKX", "SRB"),),
+        parts=(Part("XKX", "SRB", striped=False),),
         geometry="The atlas's own feature XKX. On Kosovo's own maps it is a state like any "
-                 "other; on Serbia's it is a lighter shade of Serbia's colour.",
+                 "other; on Serbia's it is a lighter shade of Serbia's colour, unstriped.",
         source=Source("https://www.icj-cij.org/case/141",
                       "International Court of Justice, Accordance with international law of "
                       "the unilateral declaration of independence in respect of Kosovo, "

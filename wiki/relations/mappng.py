@@ -70,7 +70,7 @@ def _legend(image: Image.Image, scene: Scene, zoom: float) -> None:
                   (x, y + LEGEND_SWATCH)]
         draw.rectangle([x * zoom, y * zoom, (x + LEGEND_SWATCH) * zoom,
                         (y + LEGEND_SWATCH) * zoom], fill=area_fill(item))
-        for (x0, y0), (x1, y1) in hatch([square], STRIPE_SPACING):
+        for (x0, y0), (x1, y1) in hatch([square], STRIPE_SPACING) if item.striped else []:
             draw.line([(x0 * zoom, y0 * zoom), (x1 * zoom, y1 * zoom)],
                       fill=stripe_colour(item), width=max(1, round(STRIPE_WIDTH * zoom)))
         baseline = top + 2 + (index + 1) * LEGEND_LINE - 3

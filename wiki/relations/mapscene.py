@@ -115,6 +115,7 @@ class Overlay:
     stripe: str | None
     rings: list[tuple[TenthsRing, bool]]
     stripes: list[tuple[Point, Point]]
+    striped: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,9 +333,9 @@ def overlay(marked: Marked, rings: list[tuple[TenthsRing, bool]], unit: float,
     if extent(rings) < at_least * unit:
         return None
     pixels = [[(x / 10, y / 10) for x, y in ring] for ring, _ in rings]
-    area = marked.part.area
-    return Overlay(area.id, area.name, marked.base, marked.stripe, rings,
-                   hatch(pixels, STRIPE_SPACING * unit))
+    area, striped = marked.part.area, marked.part.part.striped
+    stripes = hatch(pixels, STRIPE_SPACING * unit) if striped else []
+    return Overlay(area.id, area.name, marked.base, marked.stripe, rings, stripes, striped)
 
 
 def order(shapes: list[Shape], roles: dict[str, str]) -> list[Shape]:

@@ -103,7 +103,8 @@ def _legend(scene: Scene) -> list[str]:
         parts.append(f'<g class="legend-item" data-area="{item.area}">')
         parts.append(f'<rect x="{x:g}" y="{y:g}" width="{LEGEND_SWATCH}"'
                      f' height="{LEGEND_SWATCH}" fill="{area_fill(item)}"/>')
-        parts.append(_stripes(item, hatch([square], STRIPE_SPACING), 1.0))
+        if item.striped:
+            parts.append(_stripes(item, hatch([square], STRIPE_SPACING), 1.0))
         baseline = top + 2 + (index + 1) * LEGEND_LINE - 3
         parts.append(f'<text x="{x + LEGEND_SWATCH + 4:g}" y="{baseline:g}">{text}</text>')
         parts.append("</g>")
