@@ -128,3 +128,28 @@ def test_each_app_has_its_own_store(app: Flask, tmp_path: Path, database_url: st
         assert get_map(other.test_client(), "/map/AZE-XKX.svg").status_code == 200
         assert stored_files(other) == ["AZE-XKX.svg"]
         assert stored_files(app) == []
+
+
+def test_the_map_folder_changes_with_the_map_data(app: Flask, client: FlaskClient) -> None:
+    import dataclasses
+    import hashlib
+
+    from wiki.relations.dependencies import DEPENDENCIES, OVERSEAS_PARTS
+    from wiki.relations.disputed import AREAS
+    from wiki.relations.mapstore import DATA_FILE, data_version, version_of
+    from wiki.relations.mapstyle import DRAWING_VERSION
+
+    outlines = DATA_FILE.read_bytes()
+    current = version_of(outlines, AREAS, DEPENDENCIES, OVERSEAS_PARTS, DRAWING_VERSION)
+    assert data_version() == current
+    # the folder of maps drawn before disputed areas and dependencies were drawn
+    assert current != hashlib.sha256(outlines).hexdigest()[:12]
+    moved = dataclasses.replace(AREAS[0], name="Golan")
+    assert version_of(outlines, (moved, *AREAS[1:]), DEPENDENCIES, OVERSEAS_PARTS,
+                      DRAWING_VERSION) != current
+    assert version_of(outlines, AREAS, DEPENDENCIES[1:], OVERSEAS_PARTS,
+                      DRAWING_VERSION) != current
+    assert version_of(outlines, AREAS, DEPENDENCIES, OVERSEAS_PARTS, "next") != current
+    assert get_map(client, "/map/AZE-XKX.svg").status_code == 200
+    (stored,) = maps_of(app).store.stored_files()
+    assert stored.parent.name == current

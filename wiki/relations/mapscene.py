@@ -1,12 +1,23 @@
 """Lay out a locator map: choose the frame for a pair of countries and turn outlines into pixel
-rings (tenths of a pixel) ready to be written as SVG or drawn with Pillow."""
+rings (tenths of a pixel) ready to be written as SVG or drawn with Pillow: the countries, the
+disputed areas the map marks (with their stripes) and ring markers for what is too small to see.
+Regional maps are laid out here; world maps in ``mapworld``."""
 
 from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from wiki.relations.mapareas import (
+    Marked,
+    cap_in_reach,
+    feature_tones,
+    marked_parts,
+    overseas_rings,
+)
+from wiki.relations.polygons import hatch
 from wiki.relations.projection import (
     RADIANS,
     Azimuthal,
@@ -14,8 +25,6 @@ from wiki.relations.projection import (
     Vector,
     angular_distance,
     clip_ring,
-    cut_antimeridian,
-    equal_earth,
     unit_vector,
     unwrap,
     vector_lon_lat,
@@ -29,15 +38,23 @@ PADDING = 0.30  # added to the span of the two countries' main parts
 MIN_SPAN = 0.30  # radians on the unit sphere, about 1,900 km
 WORLD_DISTANCE = 50 * RADIANS  # centres farther apart than this get a world map
 WORLD_SPAN = 1.6  # and so do main parts spanning more than this (radians)
-WORLD_NORTH, WORLD_SOUTH = 84.0, -57.0
-ANTARCTICA = "ATA"
 SIMPLIFY = 0.5  # pixels between kept points
 CLIP_MARGIN = 2.0  # pixels beyond the frame, so borders on the edge stay out of sight
 # Besides the largest polygon and those near it, polygons with at least this share of its area
 # set the crop (Peninsular Malaysia, Sumatra, Hokkaido, Mindanao); Alaska (18 %) does not.
 BIG_PART = 0.25
 BIG_PART_DISTANCE = 30 * RADIANS
-MARKER_BELOW = 60  # tenths of a pixel: smaller highlighted countries get a ring marker
+# Tenths of a pixel at the standard width: highlighted countries drawn smaller get a ring. A pair
+# map shades two states, so the larger limit rings a small one beside a large one (Denmark next
+# to Canada); a world map may shade dozens, so only the really small ones are ringed there.
+MARKER_BELOW = 60
+REGIONAL_MARKER_BELOW = 120
+MARKER_RADIUS = 6.0  # pixels at the standard width
+# Tenths of a pixel at the standard width: disputed areas drawn smaller are not marked (nor named
+# in the legend); a world map, which may shade dozens of states, marks only those one can see.
+AREA_AT_LEAST = 20
+WORLD_AREA_AT_LEAST = 40
+STRIPE_SPACING = 3.5  # pixels between the stripes of a disputed area, at the standard width
 
 TenthsRing = list[tuple[int, int]]
 
@@ -75,23 +92,66 @@ class _Prepared:
 
 @dataclass(slots=True)
 class Shape:
-    """One country as drawn: rings in tenths of a pixel, each flagged as hole or not."""
+    """One country as drawn: rings in tenths of a pixel, each flagged as hole or not. A
+    ``dependent`` shape takes its role from the state it belongs to, in the lighter tone when
+    ``light``."""
 
     a3: str
     role: str | None
     rings: list[tuple[TenthsRing, bool]] = field(default_factory=list)
+    light: bool = False
+    dependent: bool = False
+
+
+@dataclass(slots=True)
+class Overlay:
+    """A disputed-area part as drawn over the countries: its rings (tenths of a pixel, hole
+    flag), fill tone (the light tone of ``base``'s colour, or plain land when None) and stripes
+    (pixel segments, in ``stripe``'s colour or grey when None)."""
+
+    area: str
+    name: str
+    base: str | None
+    stripe: str | None
+    rings: list[tuple[TenthsRing, bool]]
+    stripes: list[tuple[Point, Point]]
+    striped: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A ring around something too small to see: centre in pixels, role, lighter tone or not."""
+
+    x: float
+    y: float
+    role: str
+    light: bool = False
 
 
 @dataclass(slots=True)
 class Scene:
-    """Everything needed to draw a map: frame size, sea outline, shapes in order, markers."""
+    """Everything needed to draw a map: frame size, sea outline, shapes in order, disputed
+    areas over them, markers."""
 
     kind: str
     width: int
     height: int
     sea: list[TenthsRing] | None
     shapes: list[Shape]
-    markers: list[tuple[float, float, str]]
+    markers: list[Marker]
+    overlays: list[Overlay] = field(default_factory=list)
+
+    @property
+    def unit(self) -> float:
+        """Pixels of this scene per pixel of a map of the standard width (legend, rings)."""
+        return self.width / WIDTH
+
+    def legend(self) -> list[Overlay]:
+        """The first drawn part of each marked area, in order: what the legend names."""
+        seen: dict[str, Overlay] = {}
+        for overlay in self.overlays:
+            seen.setdefault(overlay.area, overlay)
+        return list(seen.values())
 
 
 def _polygon(rings_arcs: tuple[tuple[int, ...], ...], exterior: tuple[Point, ...]) -> _Polygon:
@@ -183,7 +243,8 @@ def _simplify(points: list[Point], tolerance: float) -> list[Point]:
     return kept
 
 
-def _stitch(arcs: dict[int, list[Point]], indices: tuple[int, ...]) -> list[Point]:
+def stitch(arcs: dict[int, list[Point]], indices: tuple[int, ...]) -> list[Point]:
+    """Join prepared arcs into one ring (``~i`` is arc ``i`` reversed)."""
     points: list[Point] = []
     for index in indices:
         arc = arcs[index] if index >= 0 else arcs[~index][::-1]
@@ -211,8 +272,8 @@ def _extent(ring: TenthsRing) -> int:
     return max(max(xs) - min(xs), max(ys) - min(ys))
 
 
-def _finish_ring(points: list[Point], width: int, height: int, keep_small: bool
-                 ) -> TenthsRing | None:
+def finish_ring(points: list[Point], width: int, height: int, keep_small: bool
+                ) -> TenthsRing | None:
     """Clip a pixel ring to the frame and round it; None when nothing worth drawing is left."""
     if len(points) < 2:
         return None
@@ -228,24 +289,62 @@ def _finish_ring(points: list[Point], width: int, height: int, keep_small: bool
     return ring
 
 
-def _markers(shapes: list[Shape], centres: dict[str, Point]) -> list[tuple[float, float, str]]:
-    """Ring markers for highlighted countries drawn smaller than a few pixels."""
-    markers = []
+def extent(rings: list[tuple[TenthsRing, bool]]) -> int:
+    """The larger side of the box holding some rings, in tenths of a pixel."""
+    xs = [p[0] for ring, _ in rings for p in ring]
+    ys = [p[1] for ring, _ in rings for p in ring]
+    return max(max(xs) - min(xs), max(ys) - min(ys)) if xs else 0
+
+
+def ring_markers(shapes: list[Shape], centres: dict[str, Point], roles: dict[str, str],
+                 place: Callable[[Point], Point | None], scale: float, size: tuple[int, int],
+                 below: int) -> list[Marker]:
+    """Rings for coloured countries drawn smaller than ``below`` tenths of a pixel (at the
+    standard width) and for small overseas parts of highlighted states (``place`` gives a
+    lon/lat point's pixel position or None off the map; ``scale`` is pixels per radian), inside
+    the frame; rings of one colour that would overlap are merged, full tones first."""
+    width, height = size
+    unit = width / WIDTH
+    limit = below * unit
+    found = []
     for shape in shapes:
-        if shape.role is None:
+        if shape.role is None or shape.a3 not in centres:
             continue
-        size = max((_extent(ring) for ring, _ in shape.rings), default=0)
-        if size < MARKER_BELOW and shape.a3 in centres:
-            x, y = centres[shape.a3]
-            markers.append((round(x, 1), round(y, 1), shape.role))
-    return markers
+        drawn = max((_extent(ring) for ring, _ in shape.rings), default=0)
+        x, y = centres[shape.a3]
+        if drawn < limit and 0 <= x <= width and 0 <= y <= height:
+            found.append(Marker(round(x, 1), round(y, 1), shape.role, shape.light))
+    for point, radius, role in overseas_rings(roles):
+        where = place(point)
+        if where is not None and 20 * radius * scale < limit:
+            found.append(Marker(round(where[0], 1), round(where[1], 1), role))
+    kept: list[Marker] = []
+    apart = (MARKER_RADIUS * unit) ** 2
+    for marker in sorted(found, key=lambda m: m.light):
+        if all(other.role != marker.role or (other.x - marker.x) ** 2
+               + (other.y - marker.y) ** 2 >= apart for other in kept):
+            kept.append(marker)
+    return kept
 
 
-def _order(shapes: list[Shape], roles: dict[str, str]) -> list[Shape]:
+def overlay(marked: Marked, rings: list[tuple[TenthsRing, bool]], unit: float,
+            at_least: int = AREA_AT_LEAST) -> Overlay | None:
+    """A marked part's overlay from its pixel rings, with stripes; None when too small to see."""
+    if extent(rings) < at_least * unit:
+        return None
+    pixels = [[(x / 10, y / 10) for x, y in ring] for ring, _ in rings]
+    area, striped = marked.part.area, marked.part.part.striped
+    stripes = hatch(pixels, STRIPE_SPACING * unit) if striped else []
+    return Overlay(area.id, area.name, marked.base, marked.stripe, rings, stripes, striped)
+
+
+def order(shapes: list[Shape], roles: dict[str, str]) -> list[Shape]:
+    """Plain land first, then dependencies, then highlighted countries in the roles' order."""
     plain = [s for s in shapes if s.role is None]
+    dependencies = [s for s in shapes if s.role is not None and s.a3 not in roles]
     rank = {a3: i for i, a3 in enumerate(roles)}
-    marked = sorted((s for s in shapes if s.role is not None), key=lambda s: rank[s.a3])
-    return plain + marked
+    marked = sorted((s for s in shapes if s.a3 in roles), key=lambda s: rank[s.a3])
+    return plain + dependencies + marked
 
 
 def pair_layout(first: str, second: str) -> tuple[Azimuthal, tuple[float, ...]] | None:
@@ -281,9 +380,66 @@ def pair_layout(first: str, second: str) -> tuple[Azimuthal, tuple[float, ...]] 
     return projection, frame
 
 
+@dataclass(frozen=True, slots=True)
+class _View:
+    """A regional map's projection and frame, to place lon/lat points in pixels."""
+
+    projection: Azimuthal
+    left: float
+    top: float
+    scale: float
+    width: int
+    height: int
+    centre: Vector
+    reach: float
+
+    def pixels(self, ring: Sequence[Point]) -> list[Point]:
+        """Pixel positions of lon/lat points (degrees)."""
+        phis = [p[1] * RADIANS for p in ring]
+        points = self.projection.project([p[0] * RADIANS for p in ring],
+                                         [math.sin(phi) for phi in phis],
+                                         [math.cos(phi) for phi in phis])
+        return [((x - self.left) * self.scale, (self.top - y) * self.scale) for x, y in points]
+
+    def place(self, point: Point) -> Point | None:
+        """The pixel position of a lon/lat point, None when it is off the map."""
+        if angular_distance(self.centre, unit_vector(*point)) > self.reach:
+            return None
+        ((x, y),) = self.pixels((point,))
+        return (x, y) if 0 <= x <= self.width and 0 <= y <= self.height else None
+
+
+def regional_point(projection: Azimuthal, frame: tuple[float, ...], width: int, point: Point
+                   ) -> Point:
+    """Where a lon/lat point falls on a regional map, in pixels (maybe off the frame)."""
+    fx0, _, fx1, fy1 = frame
+    scale = width / (fx1 - fx0)
+    x, y = projection.project_point(*point)
+    return ((x - fx0) * scale, (fy1 - y) * scale)
+
+
+def _regional_overlays(view: _View, roles: dict[str, str]) -> list[Overlay]:
+    """The disputed-area parts a regional map marks, projected and clipped to its frame."""
+    overlays = []
+    for marked in marked_parts(roles):
+        part = marked.part
+        if not cap_in_reach(view.centre, view.reach, part.vector, part.radius):
+            continue
+        rings = []
+        for lonlat, hole in part.rings:
+            ring = finish_ring(view.pixels(lonlat), view.width, view.height, False)
+            if ring:
+                rings.append((ring, hole))
+        drawn = overlay(marked, rings, view.width / WIDTH)
+        if drawn is not None:
+            overlays.append(drawn)
+    return overlays
+
+
 def regional_scene(projection: Azimuthal, frame: tuple[float, ...], roles: dict[str, str],
                    width: int = WIDTH) -> Scene:
-    """Draw every country near the frame in an azimuthal projection."""
+    """Draw every country near the frame in an azimuthal projection, the disputed areas the
+    map marks over them, and rings for what is too small to see."""
     data = prepared()
     fx0, fy0, fx1, fy1 = frame
     scale = width / (fx1 - fx0)
@@ -295,12 +451,14 @@ def regional_scene(projection: Azimuthal, frame: tuple[float, ...], roles: dict[
     arcs: dict[int, list[Point]] = {}
     near: dict[int, bool] = {}  # arc has a point closer than the cutoff circle
     limit = (0.999 * projection.cutoff_radius) ** 2
+    tones = feature_tones(roles)
     shapes, centres = [], {}
     for a3, country in data.countries.items():
         highlighted = a3 in roles
         if angular_distance(centre, country.vector) - country.reach > reach and not highlighted:
             continue
-        shape = Shape(a3, roles.get(a3))
+        role, light = tones.get(a3, (None, False))
+        shape = Shape(a3, role, light=light, dependent=role is not None and not highlighted)
         for poly in country.polygons:
             if angular_distance(centre, poly.vector) - poly.radius > reach:
                 continue
@@ -317,77 +475,18 @@ def regional_scene(projection: Azimuthal, frame: tuple[float, ...], roles: dict[
                 # fill the map (Antarctica seen from the Arctic): leave it out.
                 if not any(near[i if i >= 0 else ~i] for i in indices):
                     continue
-                ring = _finish_ring(_stitch(arcs, indices), width, height, highlighted)
+                ring = finish_ring(stitch(arcs, indices), width, height, role is not None)
                 if ring:
                     shape.rings.append((ring, ring_index > 0))
-        if highlighted:
+        if highlighted or (role is not None and shape.rings):
             x, y = projection.project_point(*country.largest.centre)
             centres[a3] = ((x - fx0) * scale, (fy1 - y) * scale)
         if shape.rings or highlighted:
             shapes.append(shape)
-    return Scene("regional", width, height, None, _order(shapes, roles),
-                 _markers(shapes, centres))
 
-
-def _world_frame(with_antarctica: bool) -> tuple[float, float, float, int]:
-    """Scale, left x, top y and pixel height of the Greenwich-centred world frame."""
-    x_max = equal_earth(180.0, 0.0)[0]
-    top = equal_earth(0.0, WORLD_NORTH)[1]
-    bottom = equal_earth(0.0, -90.0 if with_antarctica else WORLD_SOUTH)[1]
-    scale = WIDTH / (2 * x_max)
-    return scale, -x_max, top, round((top - bottom) * scale)
-
-
-@functools.cache
-def world_base(with_antarctica: bool) -> tuple[dict[str, list[tuple[TenthsRing, bool, bool]]],
-                                                 dict[str, Point], list[TenthsRing], int]:
-    """World rings per country (ring, is hole, is sub-pixel), marker centres, sea and height."""
-    data = prepared()
-    world = load_world()
-    scale, left, top, height = _world_frame(with_antarctica)
-
-    def pixel(lon: float, lat: float) -> Point:
-        x, y = equal_earth(lon, lat)
-        return ((x - left) * scale, (top - y) * scale)
-
-    arcs: dict[int, list[Point]] = {}
-    for arc_index, arc in enumerate(world.arcs):
-        kept = [arc[0]]
-        last_x, last_y = pixel(*arc[0])
-        for lon, lat in arc[1:-1]:
-            x, y = pixel(lon, lat)
-            if (x - last_x) ** 2 + (y - last_y) ** 2 >= SIMPLIFY * SIMPLIFY:
-                kept.append((lon, lat))
-                last_x, last_y = x, y
-        if len(arc) > 1:
-            kept.append(arc[-1])
-        arcs[arc_index] = kept
-    rings: dict[str, list[tuple[TenthsRing, bool, bool]]] = {}
-    centres: dict[str, Point] = {}
-    for a3, country in data.countries.items():
-        if a3 == ANTARCTICA and not with_antarctica:
-            continue
-        out = rings.setdefault(a3, [])
-        for poly in country.polygons:
-            for ring_index, indices in enumerate(poly.rings):
-                for piece in cut_antimeridian(_stitch(arcs, indices)):
-                    ring = _finish_ring([pixel(*p) for p in piece], WIDTH, height, True)
-                    if ring and len(ring) >= 2:
-                        out.append((ring, ring_index > 0, _extent(ring) < 10 or len(ring) < 3))
-        centres[a3] = pixel(*country.largest.centre)
-    outline = [(180.0, lat) for lat in range(-90, 91, 2)]
-    outline += [(-180.0, lat) for lat in range(90, -91, -2)]
-    sea = _finish_ring([pixel(*p) for p in outline], WIDTH, height, True)
-    return rings, centres, [sea] if sea else [], height
-
-
-def world_scene(roles: dict[str, str]) -> Scene:
-    """Draw the whole world in Equal Earth with the given countries highlighted."""
-    rings, centres, sea, height = world_base(ANTARCTICA in roles)
-    shapes = []
-    for a3, country_rings in rings.items():
-        role = roles.get(a3)
-        kept = [(ring, hole) for ring, hole, small in country_rings if role or not small]
-        if kept or role:
-            shapes.append(Shape(a3, role, kept))
-    return Scene("world", WIDTH, height, sea, _order(shapes, roles), _markers(shapes, centres))
+    view = _View(projection, fx0, fy1, scale, width, height, centre, reach)
+    overlays = _regional_overlays(view, roles)
+    ordered = order(shapes, roles)
+    marks = ring_markers(ordered, centres, roles, view.place, scale, (width, height),
+                         REGIONAL_MARKER_BELOW)
+    return Scene("regional", width, height, None, ordered, marks, overlays)

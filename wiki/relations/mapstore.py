@@ -1,5 +1,6 @@
 """Generated maps and where they are kept: an in-process cache bounded in bytes for every map,
-and files under the map folder (keyed by the outline data's version) for the maps worth keeping:
+and files under the map folder (keyed by the map data's version: the outlines, the reviewed
+tables of disputed areas and dependencies, and the drawing) for the maps worth keeping:
 world maps, and pair maps the caller says to keep (views/maps.py keeps those of pairs that have
 a relations page, so that anonymous requests for arbitrary pairs cannot fill the disk). Each
 map is served with a strong ETag, the hash of its bytes."""
@@ -17,6 +18,9 @@ from threading import Lock
 
 from wiki.relations import maps
 from wiki.relations.country import Country
+from wiki.relations.dependencies import DEPENDENCIES, OVERSEAS_PARTS
+from wiki.relations.disputed import AREAS
+from wiki.relations.mapstyle import DRAWING_VERSION
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "world-50m.json"
 
@@ -30,10 +34,20 @@ class StoredMap:
     etag: str
 
 
+def version_of(outlines: bytes, *tables: object) -> str:
+    """A short hash of the outlines' bytes and the reprs of the tables and drawing version."""
+    digest = hashlib.sha256(outlines)
+    for table in tables:
+        digest.update(b"\0" + repr(table).encode("utf-8"))
+    return digest.hexdigest()[:12]
+
+
 @cache
 def data_version() -> str:
-    """A short hash of the outline data, so a new data file makes new map files."""
-    return hashlib.sha256(DATA_FILE.read_bytes()).hexdigest()[:12]
+    """The version of everything a map is drawn from, so that new outlines, a change to the
+    reviewed disputed areas or dependencies, or a new drawing make new map files."""
+    return version_of(DATA_FILE.read_bytes(), AREAS, DEPENDENCIES, OVERSEAS_PARTS,
+                      DRAWING_VERSION)
 
 
 class MapStore:
