@@ -14,6 +14,8 @@ import pytest
 from wiki.relations import maps
 from wiki.relations.dependencies import DEPENDENCIES, OVERSEAS_PARTS, dependency_problems
 from wiki.relations.disputed import AREAS, area_problems
+from wiki.relations.mapscene import prepared
+from wiki.relations.mapworld import world_point
 from wiki.relations.sources import Source
 from wiki.relations.topojson import load_world
 
@@ -243,32 +245,69 @@ def test_small_island_states_get_rings_on_world_maps() -> None:
     assert all(stroke != FIRST for _, _, stroke in markers_of(svg))
 
 
-def test_french_guiana_is_france_on_brazil_france() -> None:
+def light_ring(colour: str) -> str:
+    """The stroke of a dependency's ring: a little lighter than the state's colour."""
+    return maps.lighter(colour, 0.3)
+
+
+def test_french_guiana_takes_the_light_tone_of_france_on_brazil_france() -> None:
     drawn, svg = at("BRA", "FRA", -53.0, 4.0)
-    assert drawn.classes == ["c-fra", "second"] and drawn.fill == SECOND
+    assert drawn.classes == ["c-fra", "overseas"] and drawn.fill == light(SECOND)
     x, y = maps.map_point("BRA", "FRA", -53.1, 3.95)
-    assert any(abs(cx - x) < 2 and abs(cy - y) < 2 and stroke == SECOND
+    assert any(abs(cx - x) < 2 and abs(cy - y) < 2 and stroke == light_ring(SECOND)
                for cx, cy, stroke in markers_of(svg))
+    drawn, _ = at("BRA", "FRA", 2.5, 46.5)  # metropolitan France
+    assert drawn.classes == ["c-fra", "second"] and drawn.fill == SECOND
     drawn, _ = at("BRA", "FRA", -50.0, -10.0)
     assert drawn.fill == FIRST
 
 
+def test_overseas_departments_are_the_lighter_tone_of_france() -> None:
+    scene = maps.world_map_scene({"FRA": "first"})
+    france = [shape for shape in scene.shapes if shape.a3 == "FRA"]
+    assert [(shape.light, shape.dependent, shape.overseas) for shape in france] == [
+        (True, True, True), (False, False, False)]  # the lighter tone is drawn first
+    assert france[0].rings and france[1].rings
+    svg = maps.render_world_svg({"FRA": "first"}, "France")
+    for lon, lat in ((55.53, -21.13), (-53.1, 3.95)):  # Réunion; French Guiana
+        x, y = world_point({"FRA": "first"}, (lon, lat))
+        assert any(abs(cx - x) < 2 and abs(cy - y) < 2 and stroke == light_ring(FIRST)
+                   for cx, cy, stroke in markers_of(svg)), (lon, lat)
+
+
+def test_every_overseas_polygon_belongs_to_an_overseas_part() -> None:
+    countries = prepared().countries
+    for code in ("FRA", "NLD"):
+        for poly in countries[code].polygons:
+            lon, lat = poly.centre
+            in_europe = -30 < lon < 30 and lat > 35
+            assert poly.overseas != in_europe, (code, poly.centre)
+    assert not any(poly.overseas for country in countries.values()
+                   if country.a3 not in ("FRA", "NLD") for poly in country.polygons)
+
+
 def test_french_collectivities_take_the_light_tone_of_france() -> None:
     scene = maps.world_map_scene({"FRA": "first"})
-    shapes = {shape.a3: shape for shape in scene.shapes}
+    shapes = {shape.a3: shape for shape in scene.shapes if not shape.overseas}
     for code in ("NCL", "PYF", "SPM", "WLF", "ATF"):
         assert shapes[code].role == "first" and shapes[code].light and shapes[code].dependent
     assert not shapes["FRA"].light
 
 
-def test_the_caribbean_netherlands_are_ringed_on_netherlands_venezuela() -> None:
+def test_the_caribbean_netherlands_are_lighter_and_ringed_on_netherlands_venezuela() -> None:
     svg = maps.render_map_svg("NLD", "VEN", "Netherlands", "Venezuela")
     rings = markers_of(svg)
     for lon, lat in ((-68.27, 12.18), (-63.1, 17.56)):  # Bonaire; Saba and Sint Eustatius
         x, y = maps.map_point("NLD", "VEN", lon, lat)
-        assert any(abs(cx - x) < 2 and abs(cy - y) < 2 and stroke == FIRST
+        assert any(abs(cx - x) < 2 and abs(cy - y) < 2 and stroke == light_ring(FIRST)
                    for cx, cy, stroke in rings), (lon, lat)
+        assert not any(abs(cx - x) < 2 and abs(cy - y) < 2 and stroke == FIRST
+                       for cx, cy, stroke in rings), (lon, lat)
+        full = [drawn for drawn in drawn_paths(svg) if drawn.fill == FIRST]
+        assert not any(_inside(drawn.rings, x, y) for drawn in full), (lon, lat)
     assert 'class="c-cuw dependency" fill="' + light(FIRST) in svg
+    drawn, _ = at("NLD", "VEN", 5.3, 52.1)  # the European Netherlands
+    assert drawn.classes == ["c-nld", "first"] and drawn.fill == FIRST
 
 
 def test_dependencies_of_uninvolved_states_are_plain() -> None:

@@ -1,13 +1,14 @@
 """Dependencies on the locator maps: the reviewed table of territories that the atlas draws as
 features of their own but that belong to, or are represented abroad by, another state, and of
-overseas parts of a state too small to be seen on a map.
+overseas parts of a state that the atlas draws inside the state's own outline.
 
 A map that highlights a state shades its dependencies in a lighter tone of the state's colour
 (Greenland and the Faroe Islands with Denmark, French Polynesia with France, Puerto Rico with
 the United States); parts that are integral to the state (Åland, Hong Kong, Macau) take its full
-colour. Overseas parts inside the state's own outline (French Guiana, Réunion, the Caribbean
-Netherlands) are drawn in its colour already; when they would be smaller than a few pixels, they
-get a ring, as small states do.
+colour. Overseas parts far from the state's main part, inside its own outline (French Guiana,
+Réunion, the Caribbean Netherlands), are shaded in the lighter tone too: the polygons of the
+state's outline whose centre lies within a part's radius of its location. When they would be
+smaller than a few pixels, they also get a ring, as small states do.
 """
 
 from __future__ import annotations
@@ -40,8 +41,10 @@ class Dependency:
 
 @dataclass(frozen=True, slots=True)
 class OverseasPart:
-    """A part of a state inside the state's own atlas outline, far from its main part and small:
-    ringed where it would be drawn smaller than a ring. ``radius_km`` is its rough size."""
+    """A part of a state inside the state's own atlas outline, far from its main part: shaded in
+    the lighter tone of the state's colour, and ringed where it would be drawn smaller than a
+    ring. ``radius_km`` is its rough size: the polygons of the outline centred within that
+    distance of (``lon``, ``lat``) make up the part."""
 
     name: str
     sovereign: str
@@ -136,11 +139,11 @@ _NETHERLANDS = _factbook("netherlands", "Netherlands (Caribbean Netherlands)")
 OVERSEAS_PARTS: tuple[OverseasPart, ...] = (
     OverseasPart("Bonaire", "NLD", -68.27, 12.18, 25, "special municipality of the "
                  "Netherlands (Caribbean Netherlands)", _NETHERLANDS),
-    OverseasPart("Saba and Sint Eustatius", "NLD", -63.1, 17.56, 15, "special municipalities "
+    OverseasPart("Saba and Sint Eustatius", "NLD", -63.1, 17.56, 20, "special municipalities "
                  "of the Netherlands (Caribbean Netherlands)", _NETHERLANDS),
     OverseasPart("French Guiana", "FRA", -53.1, 3.95, 230, "overseas region and department "
                  "of France", _FRANCE),
-    OverseasPart("Guadeloupe", "FRA", -61.55, 16.2, 40, "overseas region and department of "
+    OverseasPart("Guadeloupe", "FRA", -61.55, 16.2, 50, "overseas region and department of "
                  "France", _FRANCE),
     OverseasPart("Martinique", "FRA", -61.02, 14.64, 30, "overseas region and department of "
                  "France", _FRANCE),

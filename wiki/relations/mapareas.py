@@ -1,5 +1,6 @@
 """What a map shows besides the highlighted states: which disputed areas it marks and in which
-tones, which dependencies it shades, and which small overseas parts it rings.
+tones, which dependencies it shades, and which overseas parts of a state's outline it shades in
+the lighter tone and rings.
 
 Outlines of disputed areas are prepared once per process, in longitude/latitude, from the
 reviewed table in ``disputed``: a whole atlas feature, or a country's outline clipped to the
@@ -132,6 +133,14 @@ def overseas_rings(roles: dict[str, str]) -> list[tuple[Point, float, str]]:
     """Overseas parts of highlighted states: (lon, lat), radius in radians, role."""
     return [((part.lon, part.lat), part.radius_km / EARTH_RADIUS_KM, roles[part.sovereign])
             for part in OVERSEAS_PARTS if part.sovereign in roles]
+
+
+def is_overseas(a3: str, vector: Vector) -> bool:
+    """Whether a polygon of a state's outline centred at ``vector`` lies within one of the
+    state's overseas parts (within the part's radius of its location)."""
+    return any(angular_distance(vector, unit_vector(part.lon, part.lat))
+               <= part.radius_km / EARTH_RADIUS_KM
+               for part in OVERSEAS_PARTS if part.sovereign == a3)
 
 
 def cap_in_reach(centre: Vector, reach: float, vector: Vector, radius: float) -> bool:

@@ -2,9 +2,10 @@
 
 A pair gets a regional map (Lambert azimuthal equal-area around both countries) or, when the two
 are far apart or large, a world map (Equal Earth, Pacific-centred when that keeps the pair
-whole). Hub pages get a world map with several countries shaded. Dependencies take a lighter
-tone of their state's colour; disputed areas (see ``disputed``) a lighter tone with stripes and
-a legend line; anything too small to see gets a ring marker.
+whole). Hub pages get a world map with several countries shaded. Dependencies, and overseas
+parts far from a state's main part (French Guiana), take a lighter tone of their state's colour;
+disputed areas (see ``disputed``) a lighter tone with stripes and a legend line; anything too
+small to see gets a ring marker.
 """
 
 from __future__ import annotations

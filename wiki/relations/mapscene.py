@@ -14,6 +14,7 @@ from wiki.relations.mapareas import (
     Marked,
     cap_in_reach,
     feature_tones,
+    is_overseas,
     marked_parts,
     overseas_rings,
 )
@@ -70,6 +71,7 @@ class _Polygon:
     vector: Vector
     radius: float
     area: float
+    overseas: bool = False  # within one of the state's overseas parts (``dependencies``)
 
 
 @dataclass(slots=True)
@@ -94,13 +96,20 @@ class _Prepared:
 class Shape:
     """One country as drawn: rings in tenths of a pixel, each flagged as hole or not. A
     ``dependent`` shape takes its role from the state it belongs to, in the lighter tone when
-    ``light``."""
+    ``light``; an ``overseas`` one holds the overseas parts of a highlighted state's outline
+    (French Guiana, the Caribbean Netherlands), drawn as its dependencies are."""
 
     a3: str
     role: str | None
     rings: list[tuple[TenthsRing, bool]] = field(default_factory=list)
     light: bool = False
     dependent: bool = False
+    overseas: bool = False
+
+
+def overseas_shape(a3: str, role: str) -> Shape:
+    """The shape of a highlighted state's overseas parts: its lighter tone, as a dependency."""
+    return Shape(a3, role, light=True, dependent=True, overseas=True)
 
 
 @dataclass(slots=True)
@@ -201,6 +210,8 @@ def _country(a3: str, polygons: list[_Polygon]) -> _Country:
     low, high, south, north = _relative_box(main, largest.centre[0])
     vector = unit_vector(largest.centre[0] + (low + high) / 2, (south + north) / 2)
     reach = max(angular_distance(vector, p.vector) + p.radius for p in polygons)
+    for poly in polygons:
+        poly.overseas = not any(poly is p for p in main) and is_overseas(a3, poly.vector)
     return _Country(a3, polygons, largest, main, vector, reach)
 
 
@@ -300,15 +311,16 @@ def ring_markers(shapes: list[Shape], centres: dict[str, Point], roles: dict[str
                  place: Callable[[Point], Point | None], scale: float, size: tuple[int, int],
                  below: int) -> list[Marker]:
     """Rings for coloured countries drawn smaller than ``below`` tenths of a pixel (at the
-    standard width) and for small overseas parts of highlighted states (``place`` gives a
-    lon/lat point's pixel position or None off the map; ``scale`` is pixels per radian), inside
-    the frame; rings of one colour that would overlap are merged, full tones first."""
+    standard width) and for small overseas parts of highlighted states, in the lighter tone
+    (``place`` gives a lon/lat point's pixel position or None off the map; ``scale`` is pixels
+    per radian), inside the frame; rings of one colour that would overlap are merged, full tones
+    first."""
     width, height = size
     unit = width / WIDTH
     limit = below * unit
     found = []
     for shape in shapes:
-        if shape.role is None or shape.a3 not in centres:
+        if shape.role is None or shape.overseas or shape.a3 not in centres:
             continue
         drawn = max((_extent(ring) for ring, _ in shape.rings), default=0)
         x, y = centres[shape.a3]
@@ -317,7 +329,7 @@ def ring_markers(shapes: list[Shape], centres: dict[str, Point], roles: dict[str
     for point, radius, role in overseas_rings(roles):
         where = place(point)
         if where is not None and 20 * radius * scale < limit:
-            found.append(Marker(round(where[0], 1), round(where[1], 1), role))
+            found.append(Marker(round(where[0], 1), round(where[1], 1), role, light=True))
     kept: list[Marker] = []
     apart = (MARKER_RADIUS * unit) ** 2
     for marker in sorted(found, key=lambda m: m.light):
@@ -339,11 +351,13 @@ def overlay(marked: Marked, rings: list[tuple[TenthsRing, bool]], unit: float,
 
 
 def order(shapes: list[Shape], roles: dict[str, str]) -> list[Shape]:
-    """Plain land first, then dependencies, then highlighted countries in the roles' order."""
+    """Plain land first, then dependencies (and overseas parts), then highlighted countries in
+    the roles' order."""
     plain = [s for s in shapes if s.role is None]
-    dependencies = [s for s in shapes if s.role is not None and s.a3 not in roles]
+    dependencies = [s for s in shapes if s.role is not None and s.dependent]
     rank = {a3: i for i, a3 in enumerate(roles)}
-    marked = sorted((s for s in shapes if s.a3 in roles), key=lambda s: rank[s.a3])
+    marked = sorted((s for s in shapes if s.role is not None and not s.dependent),
+                    key=lambda s: rank[s.a3])
     return plain + dependencies + marked
 
 
@@ -459,9 +473,11 @@ def regional_scene(projection: Azimuthal, frame: tuple[float, ...], roles: dict[
             continue
         role, light = tones.get(a3, (None, False))
         shape = Shape(a3, role, light=light, dependent=role is not None and not highlighted)
+        overseas = overseas_shape(a3, role) if role is not None else shape
         for poly in country.polygons:
             if angular_distance(centre, poly.vector) - poly.radius > reach:
                 continue
+            target = overseas if poly.overseas else shape
             for ring_index, indices in enumerate(poly.rings):
                 for index in indices:
                     arc = index if index >= 0 else ~index
@@ -477,12 +493,14 @@ def regional_scene(projection: Azimuthal, frame: tuple[float, ...], roles: dict[
                     continue
                 ring = finish_ring(stitch(arcs, indices), width, height, role is not None)
                 if ring:
-                    shape.rings.append((ring, ring_index > 0))
+                    target.rings.append((ring, ring_index > 0))
         if highlighted or (role is not None and shape.rings):
             x, y = projection.project_point(*country.largest.centre)
             centres[a3] = ((x - fx0) * scale, (fy1 - y) * scale)
         if shape.rings or highlighted:
             shapes.append(shape)
+        if overseas is not shape and overseas.rings:
+            shapes.append(overseas)
 
     view = _View(projection, fx0, fy1, scale, width, height, centre, reach)
     overlays = _regional_overlays(view, roles)

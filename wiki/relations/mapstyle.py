@@ -22,7 +22,7 @@ LEGEND_SWATCH = 9
 LEGEND_MARGIN = 4
 LEGEND_PREFIX = "Disputed: "
 # Bump when the drawing changes in a way that stored map files must be redrawn for.
-DRAWING_VERSION = "2"
+DRAWING_VERSION = "3"
 
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 

@@ -136,7 +136,9 @@ def svg(scene: Scene, title: str) -> str:
         if shape.role is None:
             parts.append(f'<path class="{css}" d="{data}"/>')
             continue
-        if shape.dependent:
+        if shape.overseas:
+            css += " overseas"
+        elif shape.dependent:
             css += " dependency"
         else:
             css += " " + (shape.role if shape.role in ROLE_COLOURS else "highlight")

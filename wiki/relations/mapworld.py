@@ -24,6 +24,7 @@ from wiki.relations.mapscene import (
     finish_ring,
     order,
     overlay,
+    overseas_shape,
     prepared,
     ring_markers,
     stitch,
@@ -38,7 +39,7 @@ GREENWICH, PACIFIC = 0.0, 150.0
 # before it is preferred to the familiar Greenwich-centred one.
 PACIFIC_GAIN = 60.0
 
-WorldRings = dict[str, list[tuple[TenthsRing, bool, bool]]]
+WorldRings = dict[str, list[tuple[TenthsRing, bool, bool, bool]]]
 
 
 def _spread(centre: float, roles: dict[str, str]) -> tuple[int, float]:
@@ -107,7 +108,8 @@ def _cut(ring: list[Point] | tuple[Point, ...], centre: float) -> list[list[Poin
 @functools.lru_cache(maxsize=4)
 def world_base(with_antarctica: bool, centre: float = GREENWICH
                ) -> tuple[WorldRings, dict[str, Point], list[TenthsRing], int]:
-    """World rings per country (ring, is hole, is sub-pixel), marker centres, sea and height."""
+    """World rings per country (ring, is hole, is sub-pixel, is an overseas part), marker
+    centres, sea and height."""
     data = prepared()
     world = load_world()
     height = world_height(with_antarctica)
@@ -136,7 +138,7 @@ def world_base(with_antarctica: bool, centre: float = GREENWICH
                 for piece in _cut(stitch(arcs, indices), centre):
                     ring = finish_ring([pixel(*p) for p in piece], WIDTH, height, True)
                     if ring and len(ring) >= 2:
-                        out.append((ring, ring_index > 0, _small(ring)))
+                        out.append((ring, ring_index > 0, _small(ring), poly.overseas))
         lon, lat = country.largest.centre
         centres[a3] = pixel(wrap_longitude(lon - centre), lat)
     outline = [(180.0, lat) for lat in range(-90, 91, 2)]
@@ -164,9 +166,18 @@ def world_scene(roles: dict[str, str]) -> Scene:
     shapes = []
     for a3, country_rings in rings.items():
         role, light = tones.get(a3, (None, False))
-        kept = [(ring, hole) for ring, hole, small in country_rings if role or not small]
-        if kept or role is not None:
-            shapes.append(Shape(a3, role, kept, light, role is not None and a3 not in roles))
+        if role is None:
+            kept = [(ring, hole) for ring, hole, small, _ in country_rings if not small]
+            if kept:
+                shapes.append(Shape(a3, None, kept))
+            continue
+        shape = Shape(a3, role, light=light, dependent=a3 not in roles)
+        overseas = overseas_shape(a3, role)
+        for outline, hole, _, far in country_rings:
+            (overseas if far else shape).rings.append((outline, hole))
+        shapes.append(shape)
+        if overseas.rings:
+            shapes.append(overseas)
     overlays = []
     for marked in marked_parts(roles):
         drawn_rings = []
