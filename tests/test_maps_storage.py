@@ -136,20 +136,24 @@ def test_the_map_folder_changes_with_the_map_data(app: Flask, client: FlaskClien
 
     from wiki.relations.dependencies import DEPENDENCIES, OVERSEAS_PARTS
     from wiki.relations.disputed import AREAS
-    from wiki.relations.mapstore import DATA_FILE, data_version, version_of
+    from wiki.relations.mapstore import DATA_FILE, data_version, map_names, version_of
     from wiki.relations.mapstyle import DRAWING_VERSION
 
     outlines = DATA_FILE.read_bytes()
-    current = version_of(outlines, AREAS, DEPENDENCIES, OVERSEAS_PARTS, DRAWING_VERSION)
+    names = map_names()
+    current = version_of(outlines, AREAS, DEPENDENCIES, OVERSEAS_PARTS, DRAWING_VERSION, names)
     assert data_version() == current
     # the folder of maps drawn before disputed areas and dependencies were drawn
     assert current != hashlib.sha256(outlines).hexdigest()[:12]
     moved = dataclasses.replace(AREAS[0], name="Golan")
     assert version_of(outlines, (moved, *AREAS[1:]), DEPENDENCIES, OVERSEAS_PARTS,
-                      DRAWING_VERSION) != current
+                      DRAWING_VERSION, names) != current
     assert version_of(outlines, AREAS, DEPENDENCIES[1:], OVERSEAS_PARTS,
-                      DRAWING_VERSION) != current
-    assert version_of(outlines, AREAS, DEPENDENCIES, OVERSEAS_PARTS, "next") != current
+                      DRAWING_VERSION, names) != current
+    assert version_of(outlines, AREAS, DEPENDENCIES, OVERSEAS_PARTS, "next", names) != current
+    renamed = ((names[0][0], names[0][1] + " Republic"), *names[1:])
+    assert version_of(outlines, AREAS, DEPENDENCIES, OVERSEAS_PARTS, DRAWING_VERSION,
+                      renamed) != current
     assert get_map(client, "/map/AZE-XKX.svg").status_code == 200
     (stored,) = maps_of(app).store.stored_files()
     assert stored.parent.name == current

@@ -1,6 +1,7 @@
 """Generated maps and where they are kept: an in-process cache bounded in bytes for every map,
 and files under the map folder (keyed by the map data's version: the outlines, the reviewed
-tables of disputed areas and dependencies, and the drawing) for the maps worth keeping:
+tables of disputed areas and dependencies, the drawing, and the country names that title the
+maps) for the maps worth keeping:
 world maps, and pair maps the caller says to keep (views/maps.py keeps those of pairs that have
 a relations page, so that anonymous requests for arbitrary pairs cannot fill the disk). Each
 map is served with a strong ETag, the hash of its bytes."""
@@ -17,6 +18,7 @@ from pathlib import Path
 from threading import Lock
 
 from wiki.relations import maps
+from wiki.relations.countries import COUNTRIES
 from wiki.relations.country import Country
 from wiki.relations.dependencies import DEPENDENCIES, OVERSEAS_PARTS
 from wiki.relations.disputed import AREAS
@@ -45,9 +47,15 @@ def version_of(outlines: bytes, *tables: object) -> str:
 @cache
 def data_version() -> str:
     """The version of everything a map is drawn from, so that new outlines, a change to the
-    reviewed disputed areas or dependencies, or a new drawing make new map files."""
+    reviewed disputed areas or dependencies, a new drawing or a renamed country make new map
+    files (and new map URLs, which carry it)."""
     return version_of(DATA_FILE.read_bytes(), AREAS, DEPENDENCIES, OVERSEAS_PARTS,
-                      DRAWING_VERSION)
+                      DRAWING_VERSION, map_names())
+
+
+def map_names() -> tuple[tuple[str, str], ...]:
+    """Each country's code and the name its maps are titled with."""
+    return tuple((country.alpha3, country.name) for country in COUNTRIES)
 
 
 class MapStore:
