@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from wikitest import WikiClient
 
 from wiki.markup import Lookups, render
+from wiki.relations.mapstore import data_version
 from wiki.urls import local_image_path
 
 OFF_SITE = [
@@ -95,7 +96,7 @@ def test_images_of_this_wiki_are_shown(value: str) -> None:
 
 def test_the_generated_locator_map_is_still_shown(client: FlaskClient) -> None:
     html = client.get("/wiki/Azerbaijan%E2%80%93Kosovo_relations").get_data(as_text=True)
-    assert '<img class="locator-map" src="/map/AZE-XKX.png"' in html
+    assert f'<img class="locator-map" src="/map/AZE-XKX.png?v={data_version()}"' in html
 
 
 def test_an_off_site_image_saved_on_a_page_is_not_shown(client: FlaskClient,

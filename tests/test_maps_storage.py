@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from wikitest import WikiClient, create, custom_app
 
+from wiki.relations.mapstore import data_version
 from wiki.views.maps import Maps
 
 # Pairs with no relations page in the seeded wiki.
@@ -65,14 +66,14 @@ def test_a_new_relations_page_stores_its_map(app: Flask, client: FlaskClient,
     text = "{{Infobox bilateral relations|France–Germany|France|Germany}}\n\nText."
     assert wiki.edit("France–Germany_relations", text).status_code == 303
     html = client.get("/wiki/France%E2%80%93Germany_relations").get_data(as_text=True)
-    assert 'src="/map/FRA-DEU.svg"' in html
+    assert f'src="/map/FRA-DEU.svg?v={data_version()}"' in html
     assert get_map(client, "/map/FRA-DEU.svg").status_code == 200
     assert stored_files(app) == ["FRA-DEU.svg"]
 
 
 @pytest.mark.parametrize("pair", ["AZE-XKX", "NOR-SWE"], ids=["stored", "unstored"])
 def test_etags_work_for_both_kinds(client: FlaskClient, pair: str) -> None:
-    first = get_map(client, f"/map/{pair}.svg")
+    first = get_map(client, f"/map/{pair}.svg?v={data_version()}")
     etag = first.headers["ETag"]
     assert etag.startswith('"') and "immutable" in first.headers["Cache-Control"]
     again = get_map(client, f"/map/{pair}.svg", **{"If-None-Match": etag})
@@ -136,7 +137,7 @@ def test_the_map_folder_changes_with_the_map_data(app: Flask, client: FlaskClien
 
     from wiki.relations.dependencies import DEPENDENCIES, OVERSEAS_PARTS
     from wiki.relations.disputed import AREAS
-    from wiki.relations.mapstore import DATA_FILE, data_version, map_names, version_of
+    from wiki.relations.mapstore import DATA_FILE, map_names, version_of
     from wiki.relations.mapstyle import DRAWING_VERSION
 
     outlines = DATA_FILE.read_bytes()

@@ -12,8 +12,10 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pytest
+from wikitest import custom_app
 
 import wiki.relations.create
+from wiki.relations import mapstore
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 NEW_RELATIONS = "/wiki/Special:NewRelations"
@@ -36,6 +38,11 @@ ALBANIA_KOSOVO_REDIRECTS = (
 
 
 # Helpers -----------------------------------------------------------------------------------
+
+
+def versioned(path: str) -> str:
+    """A map's URL as pages link to it: with the current map data version."""
+    return f"{path}?v={mapstore.data_version()}"
 
 
 def path_of(title: str) -> str:
@@ -271,7 +278,7 @@ def test_new_article_has_infobox_map_lead_sections_and_see_also(client):
     assert KOSOVO_SERBIA in box
     images = [attrs for tag, attrs in parse(box).tags if tag == "img"]
     assert len(images) == 1
-    assert images[0]["src"] in {"/map/XKX-SRB.svg", "/map/XKX-SRB.png"}
+    assert images[0]["src"] in {versioned("/map/XKX-SRB.svg"), versioned("/map/XKX-SRB.png")}
     # The caption is printed below the map; the image's text says what the caption does not.
     assert "Map indicating locations of Kosovo and Serbia" in box
     assert images[0]["alt"] == "Locator map: Kosovo in green, Serbia in orange"
@@ -650,7 +657,7 @@ def test_the_offer_disappears_once_the_page_exists(client):
 
 
 def test_pair_map_as_svg(client):
-    response = client.get("/map/AZE-XKX.svg")
+    response = client.get(versioned("/map/AZE-XKX.svg"))
     assert response.status_code == 200
     assert response.mimetype == "image/svg+xml"
     svg = response.get_data(as_text=True)
@@ -665,6 +672,42 @@ def test_pair_map_as_svg(client):
     max_age = re.search(r"max-age=(\d+)", cache)
     assert max_age and int(max_age.group(1)) >= 30 * 86400
     assert "no-store" not in cache and "private" not in cache
+
+
+def max_age(response) -> int:
+    found = re.search(r"max-age=(\d+)", response.headers["Cache-Control"])
+    assert found, response.headers["Cache-Control"]
+    return int(found.group(1))
+
+
+@pytest.mark.parametrize("extension", ["svg", "png"])
+def test_a_map_with_the_current_version_is_immutable(client, extension):
+    response = client.get(versioned(f"/map/AZE-XKX.{extension}"))
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response.data == client.get(f"/map/AZE-XKX.{extension}").data
+
+
+@pytest.mark.parametrize("query", ["", "?v=0123456789ab", "?v="])
+def test_a_map_without_the_current_version_is_cached_briefly(client, query):
+    response = client.get(f"/map/AZE-XKX.svg{query}")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    assert max_age(response) <= 300 and "immutable" not in response.headers["Cache-Control"]
+    etag, weak = response.get_etag()
+    assert etag and not weak
+    assert etag == f"{mapstore.data_version()}-AZE-XKX-svg"  # the version and the pair
+    cached = client.get(f"/map/AZE-XKX.svg{query}", headers={"If-None-Match": f'"{etag}"'})
+    assert cached.status_code == 304 and cached.data == b""
+    assert cached.get_etag() == (etag, False) and max_age(cached) <= 300
+
+
+def test_a_matching_etag_is_answered_without_drawing(app, client, monkeypatch):
+    drawn = []
+    store = app.extensions["wiki_maps"].store
+    monkeypatch.setattr(store, "draw_pair", lambda *args, **kwargs: drawn.append(args))
+    etag = f'"{mapstore.data_version()}-NOR-SWE-png"'
+    assert client.get("/map/NOR-SWE.png", headers={"If-None-Match": etag}).status_code == 304
+    assert drawn == []
 
 
 def test_pair_map_revalidates_with_its_etag(client):
@@ -734,9 +777,10 @@ def test_seeded_article_shows_the_generated_png_map(client):
     images = [attrs for tag, attrs in parse(html).tags
               if tag == "img" and "locator-map" in attrs.get("class", "")]
     assert len(images) == 1
-    assert images[0]["src"] == "/map/AZE-XKX.png"
+    assert images[0]["src"] == versioned("/map/AZE-XKX.png")
     # Sharp on HiDPI screens: the same map drawn as SVG.
-    assert images[0]["srcset"] == "/map/AZE-XKX.png 1x, /map/AZE-XKX.svg 2x"
+    assert images[0]["srcset"] == (f"{versioned('/map/AZE-XKX.png')} 1x, "
+                                   f"{versioned('/map/AZE-XKX.svg')} 2x")
     assert images[0]["alt"] == "Locator map: Azerbaijan in green, Kosovo in orange"
     assert "Map indicating locations of Azerbaijan and Kosovo" in html
     image = client.get(images[0]["src"])
@@ -747,8 +791,51 @@ def test_seeded_article_shows_the_generated_png_map(client):
 def test_hub_shows_its_world_map(client):
     html = client.get(path_of("Foreign relations of Serbia")).get_data(as_text=True)
     sources = [attrs["src"] for tag, attrs in parse(html).tags if tag == "img"]
-    assert "/map/world/SRB.svg" in sources
-    assert client.get("/map/world/SRB.svg").status_code == 200
+    assert versioned("/map/world/SRB.svg") in sources
+    response = client.get(versioned("/map/world/SRB.svg"))
+    assert response.status_code == 200
+    assert max_age(response) <= 300  # a hub's partners change under the same URL
+
+
+@pytest.fixture
+def restarted(tmp_path, database_url):
+    """Another server process on the same database, as after an upgrade."""
+    yield from custom_app(tmp_path, database_url)
+
+
+def map_sources(html):
+    return [(attrs["src"], attrs.get("srcset")) for tag, attrs in parse(html).tags
+            if tag == "img" and attrs.get("src", "").startswith("/map/")]
+
+
+def test_a_new_map_version_changes_the_map_urls_pages_show(app, client, restarted,
+                                                           monkeypatch):
+    import sqlalchemy as sa
+
+    from wiki.db import db
+    from wiki.models import RenderedRevision
+
+    article = path_of(f"Azerbaijan{EN_DASH}Kosovo relations")
+    hub = path_of("Foreign relations of Serbia")
+    old = mapstore.data_version()
+    assert map_sources(client.get(article).get_data(as_text=True)) == [
+        (f"/map/AZE-XKX.png?v={old}", f"/map/AZE-XKX.png?v={old} 1x, /map/AZE-XKX.svg?v={old} 2x")]
+    client.get(hub)
+    # New outlines, tables or drawing come with new code: new server processes, same database.
+    monkeypatch.setattr(mapstore, "data_version", lambda: "0123456789ab")
+    reader = restarted.test_client()
+    new = "?v=0123456789ab"
+    assert map_sources(reader.get(article).get_data(as_text=True)) == [
+        (f"/map/AZE-XKX.png{new}", f"/map/AZE-XKX.png{new} 1x, /map/AZE-XKX.svg{new} 2x")]
+    assert map_sources(reader.get(hub).get_data(as_text=True)) == [
+        (f"/map/world/SRB.svg{new}", None)]
+    assert "immutable" in reader.get(f"/map/AZE-XKX.png{new}").headers["Cache-Control"]
+    assert "immutable" not in reader.get(f"/map/AZE-XKX.png?v={old}").headers["Cache-Control"]
+    # Stored renders hold map URLs without a version, so none of them holds an old one.
+    with restarted.app_context():
+        stored = db.session.scalars(sa.select(RenderedRevision.html)).all()
+    assert any("/map/AZE-XKX.png" in html for html in stored)
+    assert not any("?v=" in html for html in stored)
 
 
 # Special:RelationsMatrix ---------------------------------------------------------------------

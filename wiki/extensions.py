@@ -1,7 +1,8 @@
 """The extension points of one app, filled in create_app: live data that wiki templates show,
 special pages, what a missing page offers or where it sends its readers, listeners that say which
-render topics a change to a page affects, and upgrade steps that bring stored pages up to date.
-Nothing registers itself at import, so two apps in one process share nothing.
+render topics a change to a page affects, upgrade steps that bring stored pages up to date, and
+filters that adjust a stored render as a view shows it. Nothing registers itself at import, so two
+apps in one process share nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup
 
 if TYPE_CHECKING:
     from wiki.invalidation import PageChange
@@ -57,6 +59,8 @@ OfferMaker = Callable[["Title"], MissingPageOffer | None]
 TitleResolver = Callable[["Title"], "Title | None"]
 # Brings pages stored under older rules up to date; returns one line per change it made.
 UpgradeStep = Callable[[], list[str]]
+# A render's trusted HTML -> the HTML a view shows; must keep it safe.
+ViewFilter = Callable[[str], str]
 
 
 @dataclass
@@ -70,6 +74,7 @@ class Registry:
     title_spellings: list[TitleResolver] = field(default_factory=list)
     change_listeners: list[ChangeListener] = field(default_factory=list)
     upgrade_steps: list[UpgradeStep] = field(default_factory=list)
+    view_filters: list[ViewFilter] = field(default_factory=list)
 
     def add_live_data(self, name: str, function: Callable[..., Any],
                       topics: Callable[..., Iterable[str]]) -> None:
@@ -121,6 +126,21 @@ class Registry:
     def add_change_listener(self, listener: ChangeListener) -> None:
         """Let a domain name the topics a change to a page affects (e.g. its relations lists)."""
         self.change_listeners.append(listener)
+
+    def add_view_filter(self, view_filter: ViewFilter) -> None:
+        """Let a domain adjust a render's HTML each time a view shows it, for what changes with
+        the app's code rather than with any page (the relations domain adds the map data
+        version to map URLs), so that stored renders need not be dropped when it changes."""
+        self.view_filters.append(view_filter)
+
+    def shown(self, html: Markup) -> Markup:
+        """A render's HTML as views show it: passed through every view filter."""
+        if not self.view_filters:
+            return html
+        text = str(html)
+        for view_filter in self.view_filters:
+            text = view_filter(text)
+        return Markup(text)  # the render's trusted HTML, which each filter keeps safe
 
     def sidebar(self) -> list[SpecialPage]:
         """Special pages with a sidebar label, lower order first."""

@@ -8,16 +8,22 @@ hubs show the date its infobox gives for the establishment of relations); and li
 relations pages coming or going (a hub lists those as wanted). register() also lets missing
 relations and hub titles lead to the page they stand for, and adds the upgrade that moves pages
 made under older titles.
+
+Map URLs carry the map data version (``?v=``), so that a browser that keeps a map for a year
+fetches the new one when the maps change. The version changes with the code, not with any page,
+so renders store map URLs without it and a view filter adds it whenever a page is shown: stored
+renders never hold an old version.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from wiki.extensions import Registry
 from wiki.invalidation import PageChange
-from wiki.relations import catalog, maps, upgrade
+from wiki.relations import catalog, maps, mapstore, upgrade
 from wiki.relations.mapscene import WIDTH
 from wiki.relations.names import find_country, match_name, parse_relations_title, prose_name
 from wiki.relations.texts import country_article
@@ -27,6 +33,11 @@ from wiki.titles import MAIN, Title
 MAP_PREFIX = "/map"
 ALL_RELATIONS = "relations"
 
+_IMAGE_TAG = re.compile(r"<img\b[^>]*>")
+_SOURCE = re.compile(r'\b(src|srcset)="([^"]*)"')
+# A map file's path, alone or as one candidate of a srcset ("/map/A-B.png 1x, /map/A-B.svg 2x").
+_MAP_PATH = re.compile(rf"(?<![^\s,]){MAP_PREFIX}/[A-Za-z0-9/-]+\.(?:svg|png)(?![^\s,])")
+
 
 def country_topic(alpha3: str) -> str:
     """The topic of one country's relations pages (its hub's lists)."""
@@ -34,7 +45,8 @@ def country_topic(alpha3: str) -> str:
 
 
 def locator_map(first_name: str, second_name: str) -> dict[str, Any] | None:
-    """URLs of the generated locator map for two country names, or None if either is unknown."""
+    """URLs of the generated locator map for two country names (views add the map data
+    version), or None if either is unknown."""
     first, second = find_country(str(first_name)), find_country(str(second_name))
     if first is None or second is None or first == second:
         return None
@@ -45,6 +57,20 @@ def locator_map(first_name: str, second_name: str) -> dict[str, Any] | None:
         "width": WIDTH,
         "height": maps.map_height(first.alpha3, second.alpha3),
     }
+
+
+def versioned_map_urls(html: str) -> str:
+    """Add ``?v=<map data version>`` to every map file an image of this HTML shows (its src and
+    srcset): the generated locator and world maps, and map files an infobox names."""
+    if f"{MAP_PREFIX}/" not in html:
+        return html
+    suffix = f"?v={mapstore.data_version()}"
+
+    def source(match: re.Match[str]) -> str:
+        value = _MAP_PATH.sub(lambda path: path.group() + suffix, match.group(2))
+        return f'{match.group(1)}="{value}"'
+
+    return _IMAGE_TAG.sub(lambda tag: _SOURCE.sub(source, tag.group()), html)
 
 
 def relations_of(country_name: str) -> dict[str, Any] | None:
@@ -113,3 +139,4 @@ def register(extensions: Registry) -> None:
     extensions.add_missing_page_resolver(catalog.canonical_target)
     extensions.add_title_spelling(catalog.canonical_spelling)
     extensions.add_upgrade_step(upgrade.run_upgrade)
+    extensions.add_view_filter(versioned_map_urls)

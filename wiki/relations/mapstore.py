@@ -1,10 +1,11 @@
 """Generated maps and where they are kept: an in-process cache bounded in bytes for every map,
 and files under the map folder (keyed by the map data's version: the outlines, the reviewed
 tables of disputed areas and dependencies, the drawing, and the country names that title the
-maps) for the maps worth keeping:
-world maps, and pair maps the caller says to keep (views/maps.py keeps those of pairs that have
-a relations page, so that anonymous requests for arbitrary pairs cannot fill the disk). Each
-map is served with a strong ETag, the hash of its bytes."""
+maps) for the maps worth keeping: world maps, and pair maps the caller says to keep
+(views/maps.py keeps those of pairs that have a relations page, so that anonymous requests for
+arbitrary pairs cannot fill the disk). Each map comes with the hash of its bytes, the ETag
+world maps are served with (a pair's map is served with one made of the data version and the
+pair, see views/maps.py)."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from flask import Flask, current_app, g, request
 from werkzeug.routing import PathConverter
 
 from wiki.errors import BadParameter
+from wiki.extensions import registry
 from wiki.pages import Author
 from wiki.summaries import format_summary
 from wiki.titles import page_url
@@ -108,4 +109,5 @@ def init_app(app: Flask) -> None:
         page_url=page_url, site_name=lambda: current_app.config["WIKI_SITE_NAME"],
         format_summary=format_summary,
     )
-    app.jinja_env.filters.update(timestamp=format_timestamp, delta=format_delta)
+    app.jinja_env.filters.update(timestamp=format_timestamp, delta=format_delta,
+                                 shown=lambda html: registry().shown(html))

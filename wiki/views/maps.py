@@ -1,16 +1,25 @@
 """Locator maps over HTTP: /map/<A3>-<B3>.svg and .png, and /map/world/<A3>.svg for hubs.
 
-Maps are drawn once and served with a strong ETag; pair maps never change for a given data
-version, so they may be cached for a year. The map of a pair that has a relations page (under
-any title naming the pair) is kept on disk; any other pair's map is drawn on request, kept only
-in the process's byte-bounded memory, and drawing those is rate-limited per address (or per
-account: WIKI_MAP_RATE_LIMIT), so that nobody can fill the disk or the CPU with all 39,000
-pairs. Reading a map already drawn is never limited.
+A pair's map is a function of the map data version and the pair, so its strong ETag is made of
+those and a request that matches it is answered 304 without drawing anything. Pages link to
+/map/<A3>-<B3>.svg?v=<version> (the version names the folder of stored maps and changes with the
+outlines, the reviewed tables, the drawing and the names); with the current version the map may be
+cached for a year as immutable, since a new version means a new URL. Without it, or with another
+version (a page cached before the maps changed), the map may be cached for only a few minutes
+before the browser asks again with its ETag. World maps change with a hub's partners under the
+same URL, so they are always cached for a few minutes, with the hash of their bytes as ETag.
+
+The map of a pair that has a relations page (under any title naming the pair) is kept on disk;
+any other pair's map is drawn on request, kept only in the process's byte-bounded memory, and
+drawing those is rate-limited per address (or per account: WIKI_MAP_RATE_LIMIT), so that nobody
+can fill the disk or the CPU with all 39,000 pairs. Reading a map already drawn is never
+limited.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,12 +29,18 @@ from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from wiki.errors import BadParameter, TooManyRequests, WikiError
-from wiki.relations import catalog
+from wiki.relations import catalog, mapstore
+from wiki.relations.country import Country
 from wiki.relations.live import MAP_PREFIX
 from wiki.relations.mapstore import MapStore, StoredMap
 from wiki.relations.names import country_by_code
 
 bp = Blueprint("maps", __name__, url_prefix=MAP_PREFIX)
+
+YEAR = 365 * 86400
+FEW_MINUTES = 300
+IMMUTABLE = f"public, max-age={YEAR}, immutable"
+REVALIDATE = f"public, max-age={FEW_MINUTES}"
 
 
 class UnknownMap(WikiError):
@@ -65,18 +80,35 @@ def maps() -> Maps:
     return state
 
 
-def _serve(stored: StoredMap, max_age: int) -> Response:
-    etag = stored.etag
+def _serve(etag: str, cache_control: str, stored: Callable[[], StoredMap]) -> Response:
+    """304 when the request has the ETag, else the map ``stored`` gives (drawn only then)."""
     if request.if_none_match.contains(etag):
         response = Response(status=304)
     else:
-        response = Response(stored.content, mimetype=stored.mimetype)
+        found = stored()
+        response = Response(found.content, mimetype=found.mimetype)
     response.set_etag(etag)
-    response.headers["Cache-Control"] = f"public, max-age={max_age}" + (
-        ", immutable" if max_age > 86400 else "")
+    response.headers["Cache-Control"] = cache_control
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
     return response
+
+
+def pair_etag(version: str, first: Country, second: Country, extension: str) -> str:
+    """The strong ETag of a pair's map: its bytes follow from the data version and the pair."""
+    return f"{version}-{first.alpha3}-{second.alpha3}-{extension}"
+
+
+def _pair_file(first: Country, second: Country, extension: str) -> StoredMap:
+    """A pair's map, from memory or disk, or drawn (kept on disk for pairs with a page)."""
+    state = maps()
+    stored = state.store.find_pair(first, second, extension)
+    if stored is None:
+        keep = bool(catalog.titles_for_pair(first, second))
+        if not keep:
+            state.allow_drawing()
+        stored = state.store.draw_pair(first, second, extension, keep_on_disk=keep)
+    return stored
 
 
 @bp.get("/<pair>.<extension>")
@@ -93,14 +125,10 @@ def pair_map(pair: str, extension: str) -> Response:
         raise UnknownMap(f'"{unknown[:10]}" is not the code of a country on this wiki.')
     if first == second:
         raise BadParameter("A locator map needs two different countries.")
-    state = maps()
-    stored = state.store.find_pair(first, second, extension)
-    if stored is None:
-        keep = bool(catalog.titles_for_pair(first, second))
-        if not keep:
-            state.allow_drawing()
-        stored = state.store.draw_pair(first, second, extension, keep_on_disk=keep)
-    return _serve(stored, max_age=365 * 86400)
+    version = mapstore.data_version()
+    cache_control = IMMUTABLE if request.args.get("v") == version else REVALIDATE
+    return _serve(pair_etag(version, first, second, extension), cache_control,
+                  lambda: _pair_file(first, second, extension))
 
 
 @bp.get("/world/<code>.svg")
@@ -110,8 +138,8 @@ def world_map(code: str) -> Response:
     if country is None:
         raise UnknownMap(f'"{code[:10]}" is not the code of a country on this wiki.')
     hub = catalog.hub(country.name)
-    partners = hub.partners if hub else []
-    return _serve(maps().store.world(country, partners), max_age=300)
+    stored = maps().store.world(country, hub.partners if hub else [])
+    return _serve(stored.etag, REVALIDATE, lambda: stored)
 
 
 def init_app(app: Flask) -> None:
