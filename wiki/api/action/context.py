@@ -23,6 +23,7 @@ class Context:
     format_version: int = 1
     used: set[str] = field(default_factory=set)
     warnings: dict[str, list[str]] = field(default_factory=dict)
+    limits: dict[str, int] = field(default_factory=dict)  # module -> a limit given as "max"
 
     @property
     def user(self) -> User | None:
@@ -44,12 +45,22 @@ class Context:
         """Add a warning under the module's name."""
         self.warnings.setdefault(module, []).append(text)
 
+    @property
+    def high_limits(self) -> bool:
+        """Whether the caller has apihighlimits (administrators do)."""
+        user = self.user
+        return user is not None and user.role == "admin"
+
     def parse(self, module: str, params: Sequence[Param], prefix: str = "") -> Parsed:
-        """Parse a module's parameters, noting them as used and keeping its warnings."""
+        """Parse a module's parameters, noting them as used and keeping its warnings (and the
+        limits given as "max", which query reports)."""
         self.used.update(prefix + param.name for param in params)
-        parsed = parse(params, self.values, prefix)
+        parsed = parse(params, self.values, prefix, high_limits=self.high_limits)
         for warning in parsed.warnings:
-            self.warn(module, warning)
+            if warning not in self.warnings.get(module, ()):
+                self.warn(module, warning)
+        for value in parsed.limits.values():
+            self.limits[module] = value
         return parsed
 
     def config(self, name: str) -> Any:
