@@ -26,11 +26,13 @@ GROUPS = ("action", "prop", "list", "meta")
 @dataclass(frozen=True)
 class ListResult:
     """One batch of a list module: its items, the value that continues it (None at the end),
-    and other keys it adds to ``query`` (e.g. searchinfo)."""
+    other keys it adds to ``query`` (e.g. searchinfo), and the parameter that takes the value
+    back (without the module's prefix: "continue", or "offset" for search)."""
 
     items: list[dict[str, Any]]
-    next_continue: str | None = None
+    next_continue: str | int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    continue_name: str = "continue"
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class Module:
     write: bool = False
     generator: bool = False
     internal: bool = False
+    read_rights: bool = True  # paraminfo's "readrights": the module reads the wiki
 
     @property
     def path(self) -> str:

@@ -44,7 +44,7 @@ def _query_params(registry: ModuleRegistry) -> tuple[Param, ...]:
         Param("titles", multi=True, help="A list of titles to work on."),
         Param("pageids", "integer", multi=True, help="A list of page IDs to work on."),
         Param("revids", "integer", multi=True, help="A list of revision IDs to work on."),
-        Param("generator", values=generators,
+        Param("generator", values=generators, submodule_prefix="g",
               submodules={name: f"query+{name}" for name in generators},
               help="Get the list of pages to work on by executing the specified query module."),
         Param("redirects", "boolean", help="Automatically resolve redirects."),
@@ -52,17 +52,36 @@ def _query_params(registry: ModuleRegistry) -> tuple[Param, ...]:
     )
 
 
-def _parse_continue(raw: str | None) -> tuple[str | None, set[str]]:
+def _parse_continue(raw: str | None) -> tuple[bool, set[str], list[str]]:
+    """(whether the generator is done, the modules already complete, the generator parameters
+    held on their batch) from a ``continue`` value."""
     if raw is None or raw == "":
-        return None, set()
-    if _CONTINUE_SEPARATOR not in raw:
+        return False, set(), []
+    parts = raw.split(_CONTINUE_SEPARATOR)
+    if len(parts) != 2:
         raise bad_continue()
-    held, _, done = raw.partition(_CONTINUE_SEPARATOR)
-    return held, {name for name in done.split("|") if name}
+    held, done = parts
+    skip = {name for name in done.split("|") if name}
+    if held == "-":
+        return True, skip, []
+    return False, skip, [name for name in held.split("|") if name]
 
 
 def _sources_given(parsed: Parsed) -> list[str]:
     return [name for name in ("titles", "pageids", "revids", "generator") if parsed.present(name)]
+
+
+def _sources_checked(context: Context, parsed: Parsed) -> None:
+    """With the generator done, check the page sources and read the generator's parameters
+    (so none is reported as unrecognized) without running it."""
+    given = _sources_given(parsed)
+    if len(given) > 1:
+        names = ", ".join(f'"{name}"' for name in given)
+        raise ApiError("invalidparammix", f"The parameters {names} can not be used together.")
+    if parsed.present("generator"):
+        module = api_modules().get("list", parsed["generator"])
+        assert module is not None
+        context.parse(module.name, module.params, "g" + module.prefix)
 
 
 def _generator_set(context: Context, module: Module, redirects: bool
@@ -71,11 +90,8 @@ def _generator_set(context: Context, module: Module, redirects: bool
     params = context.parse(module.name, module.params, prefix)
     cont = context.values.get(prefix + "continue")
     batch: ListResult = module.handler(context, params, cont, True)
-    titles = []
-    for item in batch.items:
-        title = item.get("_title")
-        if title is not None and title not in titles:
-            titles.append(title)
+    titles = list(dict.fromkeys(item["_title"] for item in batch.items
+                                if item.get("_title") is not None))
     rows = pageset.readable_pages(titles)
     ordered = [rows[(title.namespace, title.text)] for title in titles
                if (title.namespace, title.text) in rows]
@@ -103,36 +119,29 @@ def _page_set(context: Context, parsed: Parsed) -> tuple[pageset.PageSet | None,
     return None, None, None
 
 
-def _run_props(context: Context, parsed: Parsed, found: pageset.PageSet, done: set[str],
-               continues: dict[str, str]) -> list[str]:
-    finished: list[str] = []
+def _run_props(context: Context, parsed: Parsed, found: pageset.PageSet | None,
+               skip: set[str], continues: dict[str, dict[str, Any]]) -> None:
     for name in parsed["prop"]:
         module = api_modules().get("prop", name)
         assert module is not None
         params = context.parse(name, module.params, module.prefix)
-        if name in done:
-            finished.append(name)
+        if name in skip or found is None:
             continue
         cont = context.values.get(module.prefix + "continue")
         result: PropResult = module.handler(context, params, found, cont)
         for ref in found.pages:
             ref.entry.update(result.per_page.get(ref.key, {}))
         if result.next_continue is not None:
-            continues[module.prefix + "continue"] = result.next_continue
-        else:
-            finished.append(name)
-    return finished
+            continues[name] = {module.prefix + "continue": result.next_continue}
 
 
-def _run_lists(context: Context, parsed: Parsed, query: dict[str, Any], done: set[str],
-               continues: dict[str, str]) -> list[str]:
-    finished: list[str] = []
+def _run_lists(context: Context, parsed: Parsed, query: dict[str, Any], skip: set[str],
+               continues: dict[str, dict[str, Any]]) -> None:
     for name in parsed["list"]:
         module = api_modules().get("list", name)
         assert module is not None
         params = context.parse(name, module.params, module.prefix)
-        if name in done:
-            finished.append(name)
+        if name in skip:
             continue
         cont = context.values.get(module.prefix + "continue")
         batch: ListResult = module.handler(context, params, cont, False)
@@ -140,69 +149,88 @@ def _run_lists(context: Context, parsed: Parsed, query: dict[str, Any], done: se
                        for item in batch.items]
         query.update(batch.extra)
         if batch.next_continue is not None:
-            continues[module.prefix + "continue"] = batch.next_continue
-        else:
-            finished.append(name)
-    return finished
+            continues[name] = {module.prefix + batch.continue_name: batch.next_continue}
 
 
-def _continue_marker(context: Context, generator: Module | None, batch: ListResult | None,
-                     props_continue: bool, continues: dict[str, str]) -> str:
-    """Hold the generator on its batch while props continue; else let it advance."""
-    if generator is None or batch is None:
-        return "-"
-    key = "g" + generator.prefix + "continue"
-    if props_continue:
-        given = context.values.get(key)
-        if given is not None:
-            continues[key] = given
-        return key
-    if batch.next_continue is not None:
-        continues[key] = batch.next_continue
-    return "-"
+def _run_metas(context: Context, parsed: Parsed, query: dict[str, Any], skip: set[str]) -> None:
+    for name in parsed["meta"]:
+        module = api_modules().get("meta", name)
+        assert module is not None
+        params = context.parse(name, module.params, module.prefix)
+        if name not in skip:
+            query.update(module.handler(context, params))
+
+
+def _continuation(context: Context, parsed: Parsed, generator: Module | None,
+                  batch: ListResult | None, held: list[str],
+                  prop_continues: dict[str, dict[str, Any]],
+                  list_continues: dict[str, dict[str, Any]]) -> tuple[dict[str, Any], bool]:
+    """MediaWiki's continuation: unfinished prop modules hold the generator on its batch; else
+    the generator advances and the prop modules start again on its next batch. The value of
+    "continue" names the generator parameters to send back ("-" when the generator is done)
+    and, after "||", the modules already complete."""
+    props = list(parsed["prop"])
+    every = props + list(parsed["list"]) + list(parsed["meta"])
+    unfinished = set(prop_continues) | set(list_continues)
+    finished = [name for name in every if name not in unfinished]
+    data: dict[str, Any] = {}
+    for values in list_continues.values():
+        data.update(values)
+    if prop_continues:
+        for values in prop_continues.values():
+            data.update(values)
+        kept = {name: context.values[name] for name in held if name in context.values}
+        data.update(kept)
+        keys, complete = "|".join(kept), False
+    elif generator is not None and batch is not None and batch.next_continue is not None:
+        key = "g" + generator.prefix + batch.continue_name
+        data[key] = batch.next_continue
+        finished = [name for name in finished if name not in props]
+        keys, complete = key, True
+    else:
+        keys, complete = "-", True
+    if data or keys != "-":
+        data["continue"] = keys + _CONTINUE_SEPARATOR + "|".join(finished)
+    return data, complete
 
 
 def run_query(context: Context, parsed: Parsed) -> dict[str, Any]:
     """action=query."""
-    _held, done = _parse_continue(parsed.get("continue"))
+    generator_done, skip, held = _parse_continue(parsed.get("continue"))
     query: dict[str, Any] = {}
-    continues: dict[str, str] = {}
-    found, generator, batch = _page_set(context, parsed)
-    finished: list[str] = []
+    found: pageset.PageSet | None = None
+    generator: Module | None = None
+    batch: ListResult | None = None
+    if generator_done:
+        _sources_checked(context, parsed)
+    else:
+        found, generator, batch = _page_set(context, parsed)
+    prop_continues: dict[str, dict[str, Any]] = {}
+    list_continues: dict[str, dict[str, Any]] = {}
+    _run_props(context, parsed, found, skip, prop_continues)
     if found is not None:
-        finished += _run_props(context, parsed, found, done, continues)
         query.update(found.result())
         if found.pages:
             query["pages"] = KeyedList([ref.entry for ref in found.pages],
                                        [ref.key for ref in found.pages])
             if parsed.get("indexpageids"):
                 query["pageids"] = [str(ref.key) for ref in found.pages]
-    elif parsed["prop"]:
+    elif parsed["prop"] and not generator_done:
         context.warn("query", "No titles, page IDs, revision IDs or generator were given.")
-    finished += _run_lists(context, parsed, query, done, continues)
-    for name in parsed["meta"]:
-        module = api_modules().get("meta", name)
-        assert module is not None
-        query.update(module.handler(context, context.parse(name, module.params, module.prefix)))
-    props_continue = any(_is_prop_continue(parsed, key) for key in continues)
-    marker = _continue_marker(context, generator, batch, props_continue, continues)
+    _run_lists(context, parsed, query, skip, list_continues)
+    _run_metas(context, parsed, query, skip)
+    data, complete = _continuation(context, parsed, generator, batch, held, prop_continues,
+                                   list_continues)
     result: dict[str, Any] = {}
-    if continues:
-        continues["continue"] = marker + _CONTINUE_SEPARATOR + "|".join(finished)
-        result["continue"] = continues
-    if not props_continue:
+    if data:
+        result["continue"] = data
+    if complete:
         result["batchcomplete"] = True
+    if context.limits:
+        result["limits"] = dict(context.limits)
     if query:
         result["query"] = query
     return result
-
-
-def _is_prop_continue(parsed: Parsed, key: str) -> bool:
-    for name in parsed["prop"]:
-        module = api_modules().get("prop", name)
-        if module is not None and key == module.prefix + "continue":
-            return True
-    return False
 
 
 def register(registry: ModuleRegistry) -> None:

@@ -3,7 +3,7 @@ list the submodules)."""
 
 from __future__ import annotations
 
-from wiki.api.action import info, meta, query, revisions
+from wiki.api.action import changes, fulltext, info, lists, meta, query, revisions
 from wiki.api.action.modules import ModuleRegistry
 
 
@@ -12,4 +12,7 @@ def register_all(registry: ModuleRegistry) -> None:
     meta.register(registry)
     info.register(registry)
     revisions.register(registry)
+    lists.register(registry)
+    changes.register(registry)
+    fulltext.register(registry)
     query.register(registry)
