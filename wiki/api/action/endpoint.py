@@ -103,7 +103,7 @@ def _check_token(module: Module, context: Context) -> None:
         raise ApiError("badtoken", f"Invalid {kind} token.")
 
 
-def _run(context: Context) -> dict[str, Any]:
+def _run(context: Context) -> Any:
     main = context.parse("main", MAIN_PARAMS)
     context.format_version = 2 if main["formatversion"] in ("2", "latest") else 1
     name = main["action"]
@@ -119,12 +119,22 @@ def _run(context: Context) -> dict[str, Any]:
         raise ApiError("mustbeposted", f'The "{name}" module requires a POST request.')
     parsed = context.parse(name, module.all_params)
     _check_token(module, context)
-    result: dict[str, Any] = module.handler(context, parsed)
+    result: dict[str, Any] | Response = module.handler(context, parsed)
+    if isinstance(result, Response):  # a module with its own format (action=rsd)
+        raise _OwnFormat(result)
     if main.get("curtimestamp"):
         result["curtimestamp"] = format_timestamp(utcnow())
     if main.get("requestid") is not None:
         result["requestid"] = main["requestid"]
     return result
+
+
+class _OwnFormat(Exception):  # noqa: N818 - carries an answer, not an error
+    """A module's answer that is not written in the envelope."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__("own format")
+        self.response = response
 
 
 def _warn_unused(context: Context) -> None:
@@ -145,6 +155,8 @@ def answer(context: Context) -> Response:
     error_code = None
     try:
         result = _run(context)
+    except _OwnFormat as own:
+        return own.response
     except ApiError as error:
         error_code = error.code
         result = {"error": _error_body(error, context.format_version)}

@@ -3,7 +3,16 @@ list the submodules)."""
 
 from __future__ import annotations
 
-from wiki.api.action import changes, fulltext, info, lists, meta, query, revisions
+from wiki.api.action import (
+    changes,
+    fulltext,
+    info,
+    lists,
+    meta,
+    paraminfo,
+    query,
+    revisions,
+)
 from wiki.api.action.modules import ModuleRegistry
 
 
@@ -15,4 +24,5 @@ def register_all(registry: ModuleRegistry) -> None:
     lists.register(registry)
     changes.register(registry)
     fulltext.register(registry)
+    paraminfo.register(registry)
     query.register(registry)
