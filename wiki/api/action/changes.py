@@ -71,7 +71,7 @@ def _user_ids(names: set[str]) -> dict[str, int]:
     if not names:
         return {}
     return dict(db.session.execute(sa.select(User.name, User.id)
-                                   .where(User.name.in_(names))).tuples().all())
+                                   .where(User.name.in_(names))).all())
 
 
 def _show(params: Parsed, name: str) -> dict[str, bool]:

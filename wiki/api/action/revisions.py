@@ -206,7 +206,7 @@ def _user_ids(rows: Sequence[Revision]) -> dict[str, int]:
     if not names:
         return {}
     return dict(db.session.execute(sa.select(User.name, User.id)
-                                   .where(User.name.in_(names))).tuples().all())
+                                   .where(User.name.in_(names))).all())
 
 
 class _Describer:
