@@ -4,6 +4,7 @@ list the submodules)."""
 from __future__ import annotations
 
 from wiki.api.action import (
+    catinfo,
     changes,
     fulltext,
     info,
@@ -21,6 +22,7 @@ def register_all(registry: ModuleRegistry) -> None:
     meta.register(registry)
     info.register(registry)
     revisions.register(registry)
+    catinfo.register(registry)
     lists.register(registry)
     changes.register(registry)
     fulltext.register(registry)
