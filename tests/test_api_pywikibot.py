@@ -22,9 +22,11 @@ ARTICLE = "Azerbaijan–Kosovo relations"
 def pywikibot(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
     """pywikibot, configured in code: its files under a temporary folder, no throttling."""
     os.environ["PYWIKIBOT_NO_USER_CONFIG"] = "1"
-    os.environ["PYWIKIBOT_DIR"] = str(tmp_path_factory.mktemp("pywikibot"))
+    folder = str(tmp_path_factory.mktemp("pywikibot"))
+    os.environ["PYWIKIBOT_DIR"] = folder
     module = pytest.importorskip("pywikibot")
     config = module.config
+    config.base_dir = folder  # its API cache and throttle file (PYWIKIBOT_DIR needs a config)
     config.put_throttle = 0
     config.minthrottle = 0
     config.maxthrottle = 0
