@@ -12,6 +12,7 @@ revisions) and "<revision id>" (revids), each checked against the pages being re
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -162,9 +163,26 @@ def _enumeration(page: Page, params: Parsed, limit: int, cont: str | None,
     return rows[:limit], following
 
 
+@cache
+def _latest_query(with_text: bool) -> sa.Select[Revision]:
+    """Built once (per request it would cost more than running it): the latest revisions of
+    some pages, in page order."""
+    query = (sa.select(Revision).join(Page, Page.latest_revision_id == Revision.id)
+             .where(Page.id.in_(sa.bindparam("ids", expanding=True)))
+             .order_by(Revision.page_id, Revision.id).limit(sa.bindparam("limit")))
+    return query if with_text else query.options(defer(Revision.text))
+
+
 def _latest(pages: list[Page], limit: int, cont: str | None, with_text: bool
             ) -> tuple[list[Revision], str | None]:
     page_ids = sorted(page.id for page in pages)
+    if cont is None:
+        rows = list(db.session.scalars(_latest_query(with_text),
+                                       {"ids": page_ids, "limit": limit + 1}))
+        following = None
+        if len(rows) > limit:
+            following = continuation.join(rows[limit].page_id, rows[limit].id)
+        return rows[:limit], following
     query = sa.select(Revision).join(Page, Page.latest_revision_id == Revision.id).where(
         Page.id.in_(page_ids))
     if not with_text:
