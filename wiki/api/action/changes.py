@@ -1,4 +1,5 @@
-"""Query lists of changes: recentchanges (edits and log actions), usercontribs and logevents.
+"""list=recentchanges (edits and log actions), and the helpers it shares with usercontribs and
+logevents.
 
 This wiki keeps no recent-changes table: an edit is its revision and a log action its log
 entry. Their rcid keeps the two apart (twice the revision id for an edit, twice the log id plus
@@ -38,12 +39,12 @@ LOG_TYPES = ("block", "contentmodel", "create", "delete", "endsessions", "import
              "tag", "upload")
 
 
-def _direction(params: Parsed) -> bool:
+def oldest_first(params: Parsed) -> bool:
     """Whether to list oldest first."""
     return bool(params["dir"] == "newer")
 
 
-def _time_range(query: SelectT, column: Any, params: Parsed, newer: bool
+def time_range(query: SelectT, column: Any, params: Parsed, newer: bool
                 ) -> SelectT:
     start, end = params["start"], params["end"]
     if start is not None:
@@ -53,7 +54,7 @@ def _time_range(query: SelectT, column: Any, params: Parsed, newer: bool
     return query
 
 
-def _after(query: SelectT, stamp_column: Any, id_column: Any, stamp: datetime,
+def after_key(query: SelectT, stamp_column: Any, id_column: Any, stamp: datetime,
            identifier: int, newer: bool) -> SelectT:
     """Rows from (stamp, identifier) on, in listing order."""
     if newer:
@@ -63,18 +64,18 @@ def _after(query: SelectT, stamp_column: Any, id_column: Any, stamp: datetime,
                                                              id_column <= identifier)))
 
 
-def _summary_html() -> Any:
+def summary_html() -> Any:
     return get_template_attribute("_summary.html", "summary")
 
 
-def _user_ids(names: set[str]) -> dict[str, int]:
+def user_ids(names: set[str]) -> dict[str, int]:
     if not names:
         return {}
     return dict(db.session.execute(sa.select(User.name, User.id)
                                    .where(User.name.in_(names))).all())
 
 
-def _show(params: Parsed, name: str) -> dict[str, bool]:
+def show_flags(params: Parsed, name: str) -> dict[str, bool]:
     """rcshow/ucshow as {"minor": True, "anon": False, ...}; both x and !x is an error."""
     wanted: dict[str, bool] = {}
     for value in params["show"]:
@@ -118,10 +119,10 @@ def _edits(params: Parsed, newer: bool, limit: int, after: tuple[datetime, int] 
                          ("redirect", Page.is_redirect)):
         if flag in show:
             query = query.where(column.is_(show[flag]))
-    query = _time_range(query, Revision.timestamp, params, newer)
+    query = time_range(query, Revision.timestamp, params, newer)
     rcid = Revision.id * 2
     if after is not None:
-        query = _after(query, Revision.timestamp, rcid, after[0], after[1], newer)
+        query = after_key(query, Revision.timestamp, rcid, after[0], after[1], newer)
     order = (Revision.timestamp, rcid) if newer else (Revision.timestamp.desc(), rcid.desc())
     return list(db.session.execute(query.order_by(*order).limit(limit + 1)).all())
 
@@ -142,10 +143,10 @@ def _log_changes(params: Parsed, newer: bool, limit: int, after: tuple[datetime,
     if params["title"]:
         title = target_title(params["title"], "rctitle")
         query = query.where(LogEntry.namespace == title.namespace, LogEntry.title == title.text)
-    query = _time_range(query, LogEntry.timestamp, params, newer)
+    query = time_range(query, LogEntry.timestamp, params, newer)
     rcid = LogEntry.id * 2 + 1
     if after is not None:
-        query = _after(query, LogEntry.timestamp, rcid, after[0], after[1], newer)
+        query = after_key(query, LogEntry.timestamp, rcid, after[0], after[1], newer)
     order = (LogEntry.timestamp, rcid) if newer else (LogEntry.timestamp.desc(), rcid.desc())
     return list(db.session.scalars(query.order_by(*order).limit(limit + 1)))
 
@@ -162,7 +163,7 @@ def _rc_continue(cont: str) -> tuple[datetime, int]:
     return stamp, rcid
 
 
-def _page_ids(entries: Sequence[LogEntry]) -> dict[tuple[int, str], int]:
+def page_ids_of(entries: Sequence[LogEntry]) -> dict[tuple[int, str], int]:
     if not entries:
         return {}
     pairs = [sa.and_(Page.namespace == e.namespace, Page.title == e.title) for e in entries]
@@ -176,8 +177,8 @@ class _Changes:
 
     def __init__(self, props: set[str], names: set[str]) -> None:
         self.props = props
-        self.user_ids = _user_ids(names) if "userid" in props else {}
-        self.summary = _summary_html() if "parsedcomment" in props else None
+        self.user_ids = user_ids(names) if "userid" in props else {}
+        self.summary = summary_html() if "parsedcomment" in props else None
 
     def _common(self, item: dict[str, Any], user: str, anon: bool, summary: str) -> None:
         props = self.props
@@ -240,11 +241,11 @@ class _Changes:
             item["timestamp"] = format_timestamp(entry.timestamp)
         if "loginfo" in props:
             item.update(logid=entry.id, logtype=log_type, logaction=action,
-                        logparams=_log_params(entry))
+                        logparams=log_params(entry))
         return item
 
 
-def _log_params(entry: LogEntry) -> dict[str, Any]:
+def log_params(entry: LogEntry) -> dict[str, Any]:
     return {"details": entry.details} if entry.details else {}
 
 
@@ -254,16 +255,16 @@ def recent_changes(context: Context, params: Parsed, cont: str | None, as_genera
     if params["user"] and params["excludeuser"]:
         raise ApiError("invalidparammix", 'The parameters "rcuser" and "rcexcludeuser" can not '
                                           "be used together.")
-    newer = _direction(params)
+    newer = oldest_first(params)
     limit: int = params["limit"]
-    show = _show(params, "rcshow")
+    show = show_flags(params, "rcshow")
     after = _rc_continue(cont) if cont is not None else None
     edits = _edits(params, newer, limit, after, show)
     logs = _log_changes(params, newer, limit, after, show)
     writer = _Changes(set(params["prop"]) | ({"title"} if as_generator else set()),
                       {row[0].author for row in edits if not row[0].author_is_ip}
                       | {entry.actor for entry in logs})
-    page_ids = _page_ids(logs)
+    page_ids = page_ids_of(logs)
     merged = [writer.edit(row) for row in edits] + [writer.log(entry, page_ids) for entry in logs]
     merged.sort(key=lambda item: item["_key"], reverse=not newer)
     following = None
@@ -302,238 +303,7 @@ RECENTCHANGES_PARAMS = (
 )
 
 
-# --- usercontribs -----------------------------------------------------------------------------
-
-def _contributors(params: Parsed) -> sa.ColumnElement[bool]:
-    given = [name for name in ("user", "userids", "userprefix", "iprange")
-             if params.present(name) and params[name] not in ([], "")]
-    if not given:
-        raise ApiError("missingparam", 'One of the parameters "ucuser", "ucuserids", '
-                                       '"ucuserprefix" and "uciprange" is required.')
-    if len(given) > 1:
-        listed = ", ".join(f'"uc{name}"' for name in given)
-        raise ApiError("invalidparammix", f"The parameters {listed} can not be used together.")
-    if given[0] == "user":
-        return Revision.author.in_([user_name(name) for name in params["user"]])
-    if given[0] == "userids":
-        names = db.session.scalars(sa.select(User.name).where(User.id.in_(params["userids"])))
-        return sa.and_(Revision.author.in_(list(names)), Revision.author_is_ip.is_(False))
-    if given[0] == "userprefix":
-        prefix = user_name(params["userprefix"])
-        return sa.func.substr(Revision.author, 1, len(prefix)) == prefix
-    raise ApiError("badvalue", "IP ranges are not supported by this wiki.")
-
-
-def user_contribs(context: Context, params: Parsed, cont: str | None, as_generator: bool
-                  ) -> ListResult:
-    """list=usercontribs: edits by users, newest first (ucdir=older)."""
-    newer = _direction(params)
-    limit: int = params["limit"]
-    show = _show(params, "ucshow")
-    parent = aliased(Revision)
-    query = (sa.select(Revision, Page.namespace, Page.title, Page.latest_revision_id,
-                       parent.size)
-             .join(Page, Page.id == Revision.page_id)
-             .outerjoin(parent, parent.id == Revision.parent_id)
-             .where(readable(), _contributors(params)).options(defer(Revision.text)))
-    if params["namespace"]:
-        query = query.where(Page.namespace.in_(params["namespace"]))
-    if params["toponly"] or show.get("top") is True:
-        query = query.where(Page.latest_revision_id == Revision.id)
-    if show.get("top") is False:
-        query = query.where(Page.latest_revision_id != Revision.id)
-    if "minor" in show:
-        query = query.where(Revision.minor.is_(show["minor"]))
-    if "new" in show:
-        query = query.where(Revision.parent_id.is_(None) if show["new"]
-                            else Revision.parent_id.is_not(None))
-    if params["tag"]:
-        query = query.where(sa.false())
-    query = _time_range(query, Revision.timestamp, params, newer)
-    if cont is not None:
-        stamp_part, id_part = continuation.split(cont, 2)
-        stamp, revision_id = continuation.timestamp(stamp_part), continuation.integer(id_part)
-        named = db.session.get(Revision, revision_id)
-        if named is None or named.timestamp != stamp:
-            raise bad_continue()
-        query = _after(query, Revision.timestamp, Revision.id, stamp, revision_id, newer)
-    order = (Revision.timestamp, Revision.id) if newer else (Revision.timestamp.desc(),
-                                                              Revision.id.desc())
-    rows = db.session.execute(query.order_by(*order).limit(limit + 1)).all()
-    props = set(params["prop"])
-    ids = _user_ids({row[0].author for row in rows if not row[0].author_is_ip})
-    summary = _summary_html() if "parsedcomment" in props else None
-    items = [_contribution(row, props, ids, summary) for row in rows[:limit]]
-    following = None
-    if len(rows) > limit:
-        following = continuation.join(continuation.stamp(rows[limit][0].timestamp),
-                                      rows[limit][0].id)
-    return ListResult(items, following)
-
-
-def _contribution(row: Any, props: set[str], ids: dict[str, int], summary: Any
-                  ) -> dict[str, Any]:
-    revision, namespace, text, latest_id, parent_size = row
-    title = Title(namespace, text)
-    item: dict[str, Any] = {"userid": 0 if revision.author_is_ip else ids.get(revision.author, 0),
-                            "user": revision.author, "_title": title}
-    if "ids" in props:
-        item.update(pageid=revision.page_id, revid=revision.id,
-                    parentid=revision.parent_id or 0)
-    if "title" in props:
-        item.update(ns=namespace, title=title.full)
-    if "timestamp" in props:
-        item["timestamp"] = format_timestamp(revision.timestamp)
-    if "flags" in props:
-        item.update(new=revision.parent_id is None, minor=revision.minor,
-                    top=latest_id == revision.id)
-    if "comment" in props:
-        item["comment"] = revision.summary
-    if "parsedcomment" in props and summary is not None:
-        item["parsedcomment"] = str(summary(revision.summary))
-    if "size" in props:
-        item["size"] = revision.size
-    if "sizediff" in props:
-        item["sizediff"] = revision.size - (parent_size or 0)
-    if "tags" in props:
-        item["tags"] = []
-    return item
-
-
-USERCONTRIBS_PARAMS = (
-    limit_param(help="The maximum number of contributions to return."),
-    Param("start", "timestamp", help="The start timestamp to return from."),
-    Param("end", "timestamp", help="The end timestamp to return to."),
-    Param("continue", help="When more results are available, use this to continue."),
-    Param("user", "user", multi=True, help="The users to retrieve contributions for."),
-    Param("userids", "integer", multi=True, help="The user IDs to retrieve contributions for."),
-    Param("userprefix", help="Retrieve contributions for all users whose names begin with this "
-                             "value."),
-    Param("iprange", help="The CIDR range to retrieve contributions for."),
-    Param("dir", values=("newer", "older"), default="older",
-          help="In which direction to enumerate."),
-    Param("namespace", "namespace", multi=True, all_value="*",
-          help="Only list contributions in these namespaces."),
-    Param("prop", values=("ids", "title", "timestamp", "comment", "parsedcomment", "size",
-                          "sizediff", "flags", "tags"), multi=True,
-          default=["ids", "title", "timestamp", "comment", "size", "flags"],
-          help="Include additional pieces of information."),
-    Param("show", values=("minor", "!minor", "new", "!new", "top", "!top"), multi=True,
-          help="Show only items that meet these criteria."),
-    Param("tag", help="Only list revisions tagged with this tag."),
-    Param("toponly", "boolean", deprecated=True,
-          help="Only list changes which are the latest revision."),
-)
-
-
-# --- logevents --------------------------------------------------------------------------------
-
-def log_events(context: Context, params: Parsed, cont: str | None, as_generator: bool
-               ) -> ListResult:
-    """list=logevents: the action log, newest first (ledir=older)."""
-    newer = _direction(params)
-    limit: int = params["limit"]
-    query = sa.select(LogEntry)
-    if params["action"]:
-        wanted_type, _, wanted_action = params["action"].partition("/")
-        actions = [ours for ours, pair in LOG_ACTIONS.items()
-                   if pair[0] == wanted_type and wanted_action in ("*", pair[1])]
-        query = query.where(LogEntry.action.in_(actions))
-    elif params["type"]:
-        actions = [ours for ours, pair in LOG_ACTIONS.items() if pair[0] == params["type"]]
-        query = query.where(LogEntry.action.in_(actions))
-    if params["user"]:
-        query = query.where(LogEntry.actor == user_name(params["user"]))
-    if params["title"]:
-        title = target_title(params["title"], "letitle")
-        query = query.where(LogEntry.namespace == title.namespace, LogEntry.title == title.text)
-    if params["namespace"] is not None:
-        query = query.where(LogEntry.namespace == params["namespace"])
-    if params["prefix"]:
-        prefix = target_title(params["prefix"], "leprefix")
-        query = query.where(LogEntry.namespace == prefix.namespace,
-                            sa.func.substr(LogEntry.title, 1, len(prefix.text)) == prefix.text)
-    if params["tag"]:
-        query = query.where(sa.false())
-    query = _time_range(query, LogEntry.timestamp, params, newer)
-    if cont is not None:
-        stamp_part, id_part = continuation.split(cont, 2)
-        stamp, log_id = continuation.timestamp(stamp_part), continuation.integer(id_part)
-        named = db.session.get(LogEntry, log_id)
-        if named is None or named.timestamp != stamp:
-            raise bad_continue()
-        query = _after(query, LogEntry.timestamp, LogEntry.id, stamp, log_id, newer)
-    order = (LogEntry.timestamp, LogEntry.id) if newer else (LogEntry.timestamp.desc(),
-                                                              LogEntry.id.desc())
-    rows = list(db.session.scalars(query.order_by(*order).limit(limit + 1)))
-    props = set(params["prop"])
-    page_ids = _page_ids(rows[:limit])
-    ids = _user_ids({row.actor for row in rows[:limit]}) if "userid" in props else {}
-    summary = _summary_html() if "parsedcomment" in props else None
-    items = [_event(row, props, page_ids, ids, summary) for row in rows[:limit]]
-    following = None
-    if len(rows) > limit:
-        following = continuation.join(continuation.stamp(rows[limit].timestamp), rows[limit].id)
-    return ListResult(items, following)
-
-
-def _event(entry: LogEntry, props: set[str], page_ids: dict[tuple[int, str], int],
-           ids: dict[str, int], summary: Any) -> dict[str, Any]:
-    title = Title(entry.namespace, entry.title)
-    log_type, action = LOG_ACTIONS.get(entry.action, (entry.action, entry.action))
-    page_id = page_ids.get((entry.namespace, entry.title), 0)
-    item: dict[str, Any] = {"_title": title}
-    if "ids" in props:
-        item.update(logid=entry.id, pageid=page_id, logpage=page_id)
-    if "title" in props:
-        item.update(ns=entry.namespace, title=title.full)
-    if "details" in props:
-        item["params"] = _log_params(entry)
-    if "type" in props:
-        item.update(type=log_type, action=action)
-    if "user" in props:
-        item["user"] = entry.actor
-    if "userid" in props:
-        item["userid"] = ids.get(entry.actor, 0)
-    if "timestamp" in props:
-        item["timestamp"] = format_timestamp(entry.timestamp)
-    if "comment" in props:
-        item["comment"] = entry.reason
-    if "parsedcomment" in props and summary is not None:
-        item["parsedcomment"] = str(summary(entry.reason))
-    if "tags" in props:
-        item["tags"] = []
-    return item
-
-
-LOGEVENTS_PARAMS = (
-    Param("prop", values=("ids", "title", "type", "user", "userid", "timestamp", "comment",
-                          "parsedcomment", "details", "tags"), multi=True,
-          default=["ids", "title", "type", "user", "timestamp", "comment", "details"],
-          help="Which properties to get."),
-    Param("type", values=LOG_TYPES, help="Filter log entries to only this type."),
-    Param("action", values=tuple(sorted({f"{t}/{a}" for t, a in LOG_ACTIONS.values()}
-                                        | {f"{t}/*" for t, _ in LOG_ACTIONS.values()})),
-          help='Filter log actions to only this action ("type/action", or "type/*").'),
-    Param("start", "timestamp", help="The timestamp to start enumerating from."),
-    Param("end", "timestamp", help="The timestamp to end enumerating."),
-    Param("dir", values=("newer", "older"), default="older",
-          help="In which direction to enumerate."),
-    Param("user", "user", help="Filter entries to those made by the given user."),
-    Param("title", help="Filter entries to those related to a page."),
-    Param("namespace", "namespace", help="Filter entries to those in the given namespace."),
-    Param("prefix", help="Filter entries that start with this prefix."),
-    Param("tag", help="Only list event entries tagged with this tag."),
-    limit_param(help="How many total event entries to return."),
-    Param("continue", help="When more results are available, use this to continue."),
-)
-
-
 def register(registry: ModuleRegistry) -> None:
     """Offer the lists of changes."""
     registry.add(Module("recentchanges", "list", recent_changes, "Enumerate recent changes.",
                         prefix="rc", params=RECENTCHANGES_PARAMS, generator=True))
-    registry.add(Module("usercontribs", "list", user_contribs, "Get all edits by a user.",
-                        prefix="uc", params=USERCONTRIBS_PARAMS))
-    registry.add(Module("logevents", "list", log_events, "Get events from logs.", prefix="le",
-                        params=LOGEVENTS_PARAMS))

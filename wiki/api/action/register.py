@@ -6,9 +6,11 @@ from __future__ import annotations
 from wiki.api.action import (
     catinfo,
     changes,
+    contribs,
     fulltext,
     info,
     lists,
+    logevents,
     meta,
     paraminfo,
     query,
@@ -25,6 +27,8 @@ def register_all(registry: ModuleRegistry) -> None:
     catinfo.register(registry)
     lists.register(registry)
     changes.register(registry)
+    contribs.register(registry)
+    logevents.register(registry)
     fulltext.register(registry)
     paraminfo.register(registry)
     query.register(registry)
