@@ -1,0 +1,1 @@
+"""The wiki's APIs: MediaWiki's Action API and REST API."""

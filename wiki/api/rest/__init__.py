@@ -1,0 +1,1 @@
+"""MediaWiki's REST API at /w/rest.php/v1/."""
