@@ -42,11 +42,11 @@ def _no_page(title: Title) -> RestError:
                      f'The specified page ("{title.full}") does not exist.')
 
 
-def _followed_redirect(title: Title, revision: Revision, suffix: str) -> Response | None:
-    """307 to the redirect's target, unless it is not to be followed."""
+def _followed_redirect(title: Title, text: str, suffix: str) -> Response | None:
+    """307 to the target of a redirect page's text, unless it is not to be followed."""
     if request.args.get("redirect") == "no":
         return None
-    target = pages.redirect_target(revision.text)
+    target = pages.redirect_target(text)
     if target is None or target == title or target.namespace == SPECIAL:
         return None
     found = pages.find_page(target)
@@ -61,22 +61,34 @@ def _followed_redirect(title: Title, revision: Revision, suffix: str) -> Respons
 def page(raw_title: str, variant: str) -> Response:
     """GET page/{title} (variant "source"), page/{title}/bare or page/{title}/html."""
     title = parse_title(raw_title)
+    if variant == "html":
+        return _page_html(title)
+    latest = queries.latest_text(title)
+    if latest is None:
+        raise _no_page(title)
+    if latest.is_redirect:
+        moved = _followed_redirect(title, latest.text, VARIANTS[variant])
+        if moved is not None:
+            return moved
+    etag = str(latest.revision_id)
+    unchanged = not_modified(etag, latest.timestamp)
+    if unchanged is not None:
+        return unchanged
+    body = page_json(title, latest.page_id, latest.revision_id, latest.timestamp,
+                     latest.text if variant == "source" else None)
+    return validated(jsonify(body), etag, latest.timestamp)
+
+
+def _page_html(title: Title) -> Response:
+    """GET page/{title}/html: the latest revision's render."""
     current = pages.current_page(title)
     if current is None or not is_readable(current.page):
         raise _no_page(title)
-    found, revision = current.page, current.revision
-    if found.is_redirect:
-        moved = _followed_redirect(title, revision, VARIANTS[variant])
+    if current.page.is_redirect:
+        moved = _followed_redirect(title, current.revision.text, VARIANTS["html"])
         if moved is not None:
             return moved
-    if variant == "html":
-        return _html(revision, current.render, title)
-    etag = str(revision.id)
-    unchanged = not_modified(etag, revision.timestamp)
-    if unchanged is not None:
-        return unchanged
-    return validated(jsonify(page_json(found, revision, source=variant == "source")), etag,
-                     revision.timestamp)
+    return _html(current.revision, current.render, title)
 
 
 def _html(revision: Revision, row: RenderedRevision | None, title: Title) -> Response:

@@ -49,19 +49,20 @@ def page_title(page: Page) -> Title:
     return Title(page.namespace, page.title)
 
 
-def page_json(page: Page, revision: Revision, *, source: bool = True) -> dict[str, Any]:
-    """A page at its latest revision: with the text (`source`), or with `html_url` (bare)."""
-    title = page_title(page)
+def page_json(title: Title, page_id: int, revision_id: int, revision_time: datetime,
+              source: str | None) -> dict[str, Any]:
+    """A page at its latest revision: with the text (`source`), or with `html_url` (bare, when
+    source is None)."""
     body: dict[str, Any] = {
-        "id": page.id,
+        "id": page_id,
         "key": title.url_part,
         "title": title.full,
-        "latest": {"id": revision.id, "timestamp": timestamp(revision.timestamp)},
+        "latest": {"id": revision_id, "timestamp": timestamp(revision_time)},
         "content_model": CONTENT_MODEL,
         "license": dict(LICENSE),
     }
-    if source:
-        body["source"] = revision.text
+    if source is not None:
+        body["source"] = source
     else:
         body["html_url"] = rest_url(page_path(title, "/html"))
     return body

@@ -170,7 +170,9 @@ def _save(title: Title, source: str, comment: str, base_id: int | None) -> Respo
                                  base_revision_id=base_id, summary=comment)
     except EditConflict as conflict:
         raise _conflict(title, conflict) from conflict
-    response = jsonify(page_json(result.page, result.revision))
+    revision = result.revision
+    response = jsonify(page_json(title, result.page.id, revision.id, revision.timestamp,
+                                 revision.text))
     if result.status == "created":
         response.status_code = 201
         response.headers["Location"] = page_path(title)
