@@ -50,6 +50,11 @@ def latest_text(title: Title) -> LatestText | None:
     return LatestText(*row) if row is not None else None
 
 
+def revision_time(revision_id: int) -> datetime | None:
+    """When a revision was saved (without loading its text)."""
+    return db.session.scalar(sa.select(Revision.timestamp).where(Revision.id == revision_id))
+
+
 @dataclass(frozen=True)
 class HistorySlice:
     """Up to `limit` revisions newest first, and whether older or newer ones (passing the same

@@ -127,9 +127,9 @@ def history(raw_title: str) -> Response:
     if only is not None and only not in queries.HISTORY_FILTERS:
         raise RestError(400, "rest-bad-parameter",
                         f'"filter" must be one of {", ".join(queries.HISTORY_FILTERS)}.')
-    latest = pages.latest_revision(found)
-    etag = str(latest.id)
-    unchanged = not_modified(etag, latest.timestamp)
+    assert found.latest_revision_id is not None  # a readable page has one
+    etag, changed = str(found.latest_revision_id), queries.revision_time(found.latest_revision_id)
+    unchanged = not_modified(etag, changed)
     if unchanged is not None:
         return unchanged
     part = queries.history_slice(found.id, HISTORY_LIMIT, older_than=older_than,
@@ -155,7 +155,7 @@ def history(raw_title: str) -> Response:
     if part.has_newer:
         body["newer"] = rest_url(page_path(title, "/history", filter=only,
                                            newer_than=part.revisions[0].id))
-    return validated(jsonify(body), etag, latest.timestamp)
+    return validated(jsonify(body), etag, changed)
 
 
 def _readable_revision(revision_id: int) -> tuple[Revision, Page]:
