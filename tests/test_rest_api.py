@@ -5,11 +5,13 @@ the OpenAPI document covering every route."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import quote
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 from wikitest import create
 
 from wiki import moderation, pages
@@ -21,7 +23,7 @@ ARTICLE_PATH = f"{API}/page/{quote(ARTICLE.replace(' ', '_'))}"
 ERROR_KEYS = {"httpCode", "httpReason", "errorKey", "messageTranslations"}
 
 
-def assert_error(response, status: int, key: str) -> None:  # type: ignore[no-untyped-def]
+def assert_error(response: TestResponse, status: int, key: str) -> None:
     """A JSON error body of MediaWiki's shape with this status and key."""
     assert response.status_code == status, response.get_data(as_text=True)
     assert response.mimetype == "application/json"
@@ -289,7 +291,7 @@ def test_compare(app: Flask, client: FlaskClient) -> None:
         {"level": 1, "heading": "Title", "offset": 0},
         {"level": 2, "heading": "Part", "offset": 40}]}
     assert body["to"]["sections"][1] == {"level": 2, "heading": "Part", "offset": 34}
-    by_type: dict[int, list[dict]] = {}  # type: ignore[type-arg]
+    by_type: dict[int, list[dict[str, Any]]] = {}
     for line in body["diff"]:
         by_type.setdefault(line["type"], []).append(line)
     assert set(by_type) == {0, 1, 2, 3}

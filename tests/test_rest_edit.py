@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 from wikitest import WikiClient, create, custom_app
 
 from wiki import moderation, pages
@@ -27,14 +28,15 @@ def token(client: FlaskClient) -> str:
     return WikiClient(client).token("/wiki/Special:UserLogin")
 
 
-def put(client: FlaskClient, title: str, body: dict[str, Any], *, with_token: bool = True):  # type: ignore[no-untyped-def]
+def put(client: FlaskClient, title: str, body: dict[str, Any], *,
+        with_token: bool = True) -> TestResponse:
     """PUT page/{title} with a JSON body (and this session's token unless told otherwise)."""
     if with_token and "token" not in body:
         body = {**body, "token": token(client)}
     return client.put(f"{API}/page/{title}", json=body)
 
 
-def error_key(response) -> str:  # type: ignore[no-untyped-def]
+def error_key(response: TestResponse) -> str:
     """The errorKey of an error answer, after checking the body's shape."""
     body = response.get_json()
     assert body["httpCode"] == response.status_code

@@ -112,7 +112,7 @@ def test_every_answer_matches_the_document(rest_app: Flask, method: str, path: s
     @given(case=operation.as_strategy(GenerationMode.POSITIVE))
     @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None,
               suppress_health_check=list(HealthCheck))
-    def answers_as_documented(case: schemathesis.Case) -> None:
+    def answers_as_documented(case: schemathesis.Case[Any]) -> None:
         case.call_and_validate(checks=CHECKS)
 
     answers_as_documented()
