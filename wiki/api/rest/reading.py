@@ -24,6 +24,7 @@ from wiki.api.rest.shapes import (
     rest_url,
     revision_json,
     timestamp,
+    user_json,
     validated,
 )
 from wiki.db import db
@@ -143,8 +144,7 @@ def history(raw_title: str) -> Response:
             "minor": bool(revision.minor),
             "size": revision.size,
             "comment": revision.summary,
-            "user": {"id": None if revision.author_is_ip else accounts.get(revision.author),
-                     "name": revision.author},
+            "user": user_json(revision, accounts),
             "delta": queries.delta(revision, sizes),
         } for revision in part.revisions],
         "latest": rest_url(page_path(title, "/history", filter=only)),
