@@ -11,6 +11,8 @@ threads then send a bounded number of GETs to each target, one connection per re
 - HTML view: ``/wiki/Azerbaijan–Kosovo_relations``, the article as readers get it (served from
   the per-process page cache).
 
+The targets take turns: after a warm-up, each round sends an equal share of the requests to
+each target in order, so that load from anything else on the machine falls on all of them alike.
 The table shows requests per second, latency and body size for each; the exit status is 1 when
 any request fails.
 """
@@ -32,12 +34,29 @@ from bench_views import (
     Result,
     _exit_on_sigterm,
     free_port,
-    run_target,
+    load,
     seed_database,
     serving,
 )
 
 REST_PATH = "/w/rest.php/v1/page/" + ARTICLE_PATH.removeprefix("/wiki/")
+
+
+def measure(port: int, targets: list[tuple[str, str]], args: argparse.Namespace
+            ) -> list[Result]:
+    """Warm every target up, then load them in turns for --rounds rounds; one Result each."""
+    results = [Result(name) for name, _path in targets]
+    for result, (name, path) in zip(results, targets, strict=True):
+        result.errors += load(port, path, name, args.warmup, args.threads, args.time_cap).errors
+    share = max(1, args.requests // args.rounds)
+    for _round in range(args.rounds):
+        for result, (name, path) in zip(results, targets, strict=True):
+            part = load(port, path, name, share, args.threads, args.time_cap / args.rounds)
+            result.latencies += part.latencies
+            result.errors += part.errors
+            result.elapsed += part.elapsed
+            result.sizes |= part.sizes
+    return results
 
 
 def report(results: list[Result]) -> None:
@@ -59,6 +78,7 @@ def main() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=1500, help="measured requests per target")
     parser.add_argument("--warmup", type=int, default=50, help="unmeasured requests first")
+    parser.add_argument("--rounds", type=int, default=5, help="turns each target takes")
     parser.add_argument("--threads", type=int, default=4, help="client threads")
     parser.add_argument("--time-cap", type=float, default=30.0,
                         help="seconds at most per target (measured part)")
@@ -82,9 +102,10 @@ def main() -> int:
         with serving("wiki:create_app()", port, ARTICLE_PATH, workdir, env,
                      workdir / "wiki.log"):
             print(f"gunicorn, {WORKERS} sync workers; {args.threads} client threads, "
-                  f"{args.warmup} warm-up + {args.requests} requests per target "
-                  f"(at most {args.time_cap:.0f} s), one connection per request", flush=True)
-            results = [run_target(port, path, name, args) for name, path in targets]
+                  f"{args.warmup} warm-up + {args.requests} requests per target in "
+                  f"{args.rounds} rounds (at most {args.time_cap:.0f} s), one connection per "
+                  "request", flush=True)
+            results = measure(port, targets, args)
         report(results)
         return 1 if any(result.errors for result in results) else 0
 
