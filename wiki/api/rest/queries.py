@@ -14,7 +14,7 @@ import sqlalchemy.orm
 
 from wiki.db import db
 from wiki.existence import readable
-from wiki.models import Page, Revision, User
+from wiki.models import Page, RenderedRevision, Revision, User
 from wiki.titles import Title
 
 HISTORY_FILTERS = ("minor", "anonymous")
@@ -48,6 +48,39 @@ def latest_text(title: Title) -> LatestText | None:
     row = db.session.connection().execute(
         _latest_text_query(), {"namespace": title.namespace, "title": title.text}).first()
     return LatestText(*row) if row is not None else None
+
+
+@dataclass(frozen=True)
+class LatestRender:
+    """A readable page's redirect flag, its latest revision's id and time, and that revision's
+    stored render and when it was made (None when the render was dropped)."""
+
+    is_redirect: bool
+    revision_id: int
+    timestamp: datetime
+    html: str | None
+    rendered_at: datetime | None
+
+
+@cache
+def _latest_render_query() -> sa.Select[bool, int, datetime, str, datetime]:
+    """Built once. (The outer-joined render comes back as None when missing.)"""
+    return (
+        sa.select(Page.is_redirect, Revision.id, Revision.timestamp, RenderedRevision.html,
+                  RenderedRevision.rendered_at)
+        .join(Revision, Revision.id == Page.latest_revision_id)
+        .outerjoin(RenderedRevision, RenderedRevision.revision_id == Page.latest_revision_id)
+        .where(Page.namespace == sa.bindparam("namespace"), Page.title == sa.bindparam("title"),
+               readable())
+    )
+
+
+def latest_render(title: Title) -> LatestRender | None:
+    """The page's latest revision and its stored render, in one query without the revision's
+    text, or None when no readable page has the title."""
+    row = db.session.connection().execute(
+        _latest_render_query(), {"namespace": title.namespace, "title": title.text}).first()
+    return LatestRender(*row) if row is not None else None
 
 
 def revision_time(revision_id: int) -> datetime | None:

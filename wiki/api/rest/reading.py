@@ -9,6 +9,7 @@ is a Special: page; then the redirect page itself is served.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Response, jsonify, request
@@ -81,7 +82,18 @@ def page(raw_title: str, variant: str) -> Response:
 
 
 def _page_html(title: Title) -> Response:
-    """GET page/{title}/html: the latest revision's render."""
+    """GET page/{title}/html: the latest revision's render. The common case (a stored render,
+    not a redirect) costs one query without the revision's text."""
+    latest = queries.latest_render(title)
+    if latest is None:
+        raise _no_page(title)
+    if latest.html is not None and latest.rendered_at is not None and not latest.is_redirect:
+        etag = _render_tag(latest.revision_id, latest.rendered_at)
+        changed = max(latest.timestamp, latest.rendered_at)
+        unchanged = not_modified(etag, changed)
+        if unchanged is not None:
+            return unchanged
+        return validated(Response(latest.html, mimetype="text/html"), etag, changed)
     current = pages.current_page(title)
     if current is None or not is_readable(current.page):
         raise _no_page(title)
@@ -92,11 +104,16 @@ def _page_html(title: Title) -> Response:
     return _html(current.revision, current.render, title)
 
 
+def _render_tag(revision_id: int, rendered_at: datetime) -> str:
+    """The ETag of a render: the revision and the moment the render was made."""
+    return f"{revision_id}-{rendered_at:%Y%m%d%H%M%S%f}"
+
+
 def _html(revision: Revision, row: RenderedRevision | None, title: Title) -> Response:
     """A revision's rendered HTML (the stored render, made now if it was dropped), tagged with
     the revision and the moment the render was made: a new render is a new version."""
     if row is not None:
-        etag = f"{revision.id}-{row.rendered_at:%Y%m%d%H%M%S%f}"
+        etag = _render_tag(revision.id, row.rendered_at)
         changed = max(revision.timestamp, row.rendered_at)
         unchanged = not_modified(etag, changed)
         if unchanged is not None:
@@ -108,7 +125,7 @@ def _html(revision: Revision, row: RenderedRevision | None, title: Title) -> Res
     if row is None:
         response.headers["Cache-Control"] = "no-cache"
         return response
-    return validated(response, f"{revision.id}-{row.rendered_at:%Y%m%d%H%M%S%f}",
+    return validated(response, _render_tag(revision.id, row.rendered_at),
                      max(revision.timestamp, row.rendered_at))
 
 
