@@ -13,25 +13,20 @@ wiki's own forms.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from flask import Response, current_app, jsonify, request
-from flask_wtf.csrf import ValidationError, validate_csrf  # WTForms' error, as raised there
 
 from wiki import pages, permissions
+from wiki.api.action import tokens
 from wiki.api.rest import compare
 from wiki.api.rest.errors import RestError
 from wiki.api.rest.shapes import CONTENT_MODEL, page_json, page_path
 from wiki.errors import EditConflict, RevisionNotFound
 from wiki.existence import is_readable
+from wiki.security import FORBIDDEN_CHARACTERS
 from wiki.titles import Title, parse_title
 from wiki.views.helpers import MAX_ID, current_author
-
-TOKEN_SUFFIX = "+\\"
-# The characters the input gate (wiki.security) refuses in forms: C0 and C1 controls and DEL,
-# except tab, LF and CR.
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _bad_body(message: str) -> RestError:
@@ -73,7 +68,7 @@ def text_field(body: dict[str, Any], name: str, *, required: bool) -> str | None
         raise _bad_body(f'"{name}" must be a string.')
     if not _encodable(value):
         raise _bad_body(f'"{name}" holds an unpaired surrogate, which is not text.')
-    if _FORBIDDEN.search(value):
+    if FORBIDDEN_CHARACTERS.search(value):
         raise _bad_body(f'"{name}" contains a control character; text on this wiki cannot hold '
                         "control characters other than tab and line breaks.")
     return value
@@ -91,11 +86,8 @@ def check_token(body: dict[str, Any]) -> None:
                         "from /w/api.php?action=query&meta=tokens.")
     if not isinstance(token, str) or not _encodable(token):
         raise RestError(403, "rest-badtoken", "The CSRF token is not valid for this session.")
-    try:
-        validate_csrf(token.removesuffix(TOKEN_SUFFIX))
-    except ValidationError as error:
-        raise RestError(403, "rest-badtoken",
-                        "The CSRF token is not valid for this session.") from error
+    if not tokens.is_valid("csrf", token):
+        raise RestError(403, "rest-badtoken", "The CSRF token is not valid for this session.")
 
 
 def _base_revision(body: dict[str, Any]) -> int | None:
