@@ -179,6 +179,7 @@ def _envelope(context: Context, result: dict[str, Any], error_code: str | None) 
     return response
 
 
+@bp.errorhandler(Exception)
 def _refused(error: Exception) -> Response:
     """Errors raised before the module ran (the input gate, a body too large, a rate limit)
     still answer 200 with the envelope."""
@@ -212,5 +213,4 @@ def init_app(app: Flask) -> None:
     registry = modules.init_app(app)
     register.register_all(registry)
     csrf.exempt(bp)
-    bp.register_error_handler(Exception, _refused)
     app.register_blueprint(bp)
