@@ -18,7 +18,7 @@ from wiki.api.action.modules import Module, api_modules
 from wiki.api.action.params import Param, format_timestamp
 from wiki.api.action.result import content, formatted
 from wiki.clock import utcnow
-from wiki.errors import WikiError
+from wiki.errors import BadParameter, WikiError
 
 log = logging.getLogger(__name__)
 bp = Blueprint("action_api", __name__)
@@ -95,9 +95,10 @@ def _check_assert(context: Context, parsed: dict[str, Any]) -> None:
 def _check_token(module: Module, context: Context) -> None:
     if module.token is None:
         return
-    given = context.values.get("token")
+    name = module.prefix + "token"  # "token", or "logintoken" for clientlogin
+    given = context.values.get(name)
     if given is None:
-        raise missing_param("token")
+        raise missing_param(name)
     if not tokens.is_valid(module.token, given):
         kind = "CSRF" if module.token == "csrf" else module.token
         raise ApiError("badtoken", f"Invalid {kind} token.")
@@ -117,7 +118,7 @@ def _run(context: Context) -> dict[str, Any]:
     _check_assert(context, main.values)
     if module.must_post and not context.is_post:
         raise ApiError("mustbeposted", f'The "{name}" module requires a POST request.')
-    parsed = context.parse(name, module.all_params)
+    parsed = context.parse(name, module.all_params, module.prefix)
     _check_token(module, context)
     result: dict[str, Any] = module.handler(context, parsed)
     if main.get("curtimestamp"):
@@ -186,7 +187,8 @@ def _refused(error: Exception) -> Response:
     version = 2 if request.args.get("formatversion") in ("2", "latest") else 1
     context = Context({}, version)
     if isinstance(error, WikiError):
-        code = getattr(error, "code", "badrequest")
+        # The input gate refuses text that is not UTF-8 or holds control characters.
+        code = "badinput" if isinstance(error, BadParameter) else error.code
         return _envelope(context, {"error": _error_body(ApiError(code, error.message), version)},
                          code)
     if isinstance(error, HTTPException):
