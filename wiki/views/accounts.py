@@ -54,7 +54,8 @@ def _is_account_form() -> bool:
         title.text.partition("/")[0].lower() in _ACCOUNT_FORMS
 
 
-def _log_in(user: User) -> None:
+def log_in(user: User) -> None:
+    """Start a logged-in session for the account (the login form and the API's logins)."""
     session.clear()  # a new session (and CSRF token) on every login
     session["user_id"] = user.id
     session["session_version"] = user.session_version
@@ -76,7 +77,7 @@ def create_account(_subpage: str) -> ResponseReturnValue:
     except AccountError as error:
         return render_template("accounts/create_account.html", values=values,
                                errors={error.field: error.message}), 400
-    _log_in(user)
+    log_in(user)
     flash(f"Welcome, {user.name}! Your account has been created.", "success")
     return redirect(target, code=303)
 
@@ -97,7 +98,7 @@ def login(_subpage: str) -> ResponseReturnValue:
         return render_template("accounts/login.html", name=name, returnto=raw_target[:2000],
                                error=error.message), 401
     throttle.succeeded(attempt)
-    _log_in(user)
+    log_in(user)
     flash(f"You are logged in as {user.name}.", "success")
     return redirect(target, code=303)
 
@@ -137,7 +138,7 @@ def change_password(_subpage: str) -> ResponseReturnValue:
         return render_template("accounts/change_password.html",
                                errors={error.field: error.message}), 400
     throttle.succeeded(attempt)
-    _log_in(user)
+    log_in(user)
     flash("Your password has been changed. Every other session of this account has been "
           "logged out.", "success")
     return redirect(page_url(accounts.user_page(user.name)), code=303)
