@@ -25,7 +25,7 @@ def token(kind: str) -> str:
 def is_valid(kind: str, given: str) -> bool:
     """Whether ``given`` is a valid token of that type for this session."""
     raw = given.removesuffix(SUFFIX)
-    if not raw or raw == given and given.endswith("\\"):
+    if not raw or raw == given:  # without the suffix, as MediaWiki refuses it
         return False
     try:
         if kind == "login":
