@@ -3,7 +3,7 @@ list the submodules)."""
 
 from __future__ import annotations
 
-from wiki.api.action import info, meta, query
+from wiki.api.action import info, login, meta, query
 from wiki.api.action.modules import ModuleRegistry
 
 
@@ -11,4 +11,5 @@ def register_all(registry: ModuleRegistry) -> None:
     """Register the modules."""
     meta.register(registry)
     info.register(registry)
+    login.register(registry)
     query.register(registry)
