@@ -3,7 +3,7 @@ list the submodules)."""
 
 from __future__ import annotations
 
-from wiki.api.action import info, login, meta, query
+from wiki.api.action import edit, info, login, meta, query
 from wiki.api.action.modules import ModuleRegistry
 
 
@@ -12,4 +12,5 @@ def register_all(registry: ModuleRegistry) -> None:
     meta.register(registry)
     info.register(registry)
     login.register(registry)
+    edit.register(registry)
     query.register(registry)
