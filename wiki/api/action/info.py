@@ -48,7 +48,7 @@ def _revision_counts(page_ids: list[int]) -> dict[int, int]:
         return {}
     rows = db.session.execute(
         sa.select(Revision.page_id, sa.func.count()).where(Revision.page_id.in_(page_ids))
-        .group_by(Revision.page_id)).tuples().all()
+        .group_by(Revision.page_id)).all()
     return {page_id: int(count) for page_id, count in rows}
 
 
