@@ -3,7 +3,7 @@ list the submodules)."""
 
 from __future__ import annotations
 
-from wiki.api.action import edit, info, login, meta, query
+from wiki.api.action import compare, edit, info, login, meta, parse, query
 from wiki.api.action.modules import ModuleRegistry
 
 
@@ -13,4 +13,6 @@ def register_all(registry: ModuleRegistry) -> None:
     info.register(registry)
     login.register(registry)
     edit.register(registry)
+    parse.register(registry)
+    compare.register(registry)
     query.register(registry)
