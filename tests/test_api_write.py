@@ -195,13 +195,18 @@ def test_signatures_are_expanded_as_on_the_web(app: Flask, api: Api) -> None:
 
 def test_every_write_needs_post(api: Api, alpha: int) -> None:
     token = api.token()
-    for action in ("edit", "logout", "login", "clientlogin"):
+    for action in ("edit", "delete", "protect", "rollback", "undelete", "logout", "login",
+                   "clientlogin"):
         answer = api.get(action=action, title="Alpha", text="x", token=token)
         assert error_code(answer) == "mustbeposted", action
 
 
 WRITES = [
     ("edit", {"title": "Alpha", "text": "Vandalism."}),
+    ("delete", {"title": "Alpha"}),
+    ("undelete", {"title": "Alpha"}),
+    ("protect", {"title": "Alpha", "protections": "edit=sysop"}),
+    ("rollback", {"title": "Alpha", "user": "Setup"}),
     ("logout", {}),
 ]
 

@@ -3,7 +3,7 @@ list the submodules)."""
 
 from __future__ import annotations
 
-from wiki.api.action import compare, edit, info, login, meta, parse, query
+from wiki.api.action import compare, edit, info, login, meta, moderation, parse, query
 from wiki.api.action.modules import ModuleRegistry
 
 
@@ -15,4 +15,5 @@ def register_all(registry: ModuleRegistry) -> None:
     edit.register(registry)
     parse.register(registry)
     compare.register(registry)
+    moderation.register(registry)
     query.register(registry)
