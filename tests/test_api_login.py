@@ -223,3 +223,33 @@ def test_a_successful_api_login_does_not_count(throttled: Flask) -> None:
         assert api.login("Admin")["login"]["result"] == "Success"
     assert Api(throttled.test_client()).login("Admin", "wrong")["login"]["result"] == "Failed"
     assert Api(throttled.test_client()).login("Admin")["login"]["result"] == "Throttled"
+
+
+def test_a_session_ended_elsewhere(app: Flask, admin: str) -> None:
+    create(app, "Alpha", "Text.")
+    first, second = Api(app.test_client()), Api(app.test_client())
+    cached_login_token = second.token("login")
+    second.login("Admin")
+    token = second.token()
+    first.login("Admin")
+    first.post(action="logout", token=first.token())
+    # a write from the ended session is refused, never done anonymously
+    answer = second.post(action="edit", title="Alpha", text="Late.", token=token,
+                         **{"assert": "user"})
+    assert error_code(answer) == "assertuserfailed"
+    second.login("Admin")
+    token = second.token()
+    first.login("Admin")
+    first.post(action="logout", token=first.token())
+    assert error_code(second.post(action="edit", title="Alpha", text="Late.", token=token)) == \
+        "sessionended"
+    assert latest(app, "Alpha")[2] == "Setup"
+    # logging in again works from the ended session, even with a token cached before
+    second.login("Admin")
+    first.login("Admin")
+    first.post(action="logout", token=first.token())
+    answer = second.post(action="login", lgname="Admin", lgpassword=PASSWORD,
+                         lgtoken=cached_login_token)
+    assert answer["login"]["result"] == "NeedToken"
+    assert second.post(action="login", lgname="Admin", lgpassword=PASSWORD,
+                       lgtoken=answer["login"]["token"])["login"]["result"] == "Success"

@@ -20,6 +20,12 @@ from wiki.views import special
 from wiki.views.helpers import current_author, int_arg
 
 LOG_ACTIONS = sorted(actionlog.ACTIONS)
+# app.extensions key: endpoints that answer a post from an ended session themselves (the Action
+# API goes on with logins and reads, and refuses writes in its own envelope).
+ENDED_SESSION_AWARE = "wiki.ended_session_aware"
+ENDED_SESSION_MESSAGE = ("You were logged out (this account logged out of every session, changed "
+                         "its password, or an administrator ended its sessions), so nothing was "
+                         "done.")
 # Forms that work the same whether or not the session that sent them has ended.
 _ACCOUNT_FORMS = {"userlogin", "userlogout", "createaccount"}
 
@@ -41,10 +47,11 @@ def load_user() -> None:
     if user is None and "user_id" in session:
         session.clear()
         if request.method == "POST" and not _is_account_form():
-            raise SessionEnded(
-                "You were logged out (this account logged out of every session, changed its "
-                "password, or an administrator ended its sessions), so nothing was done. What "
-                "you typed is below: copy it, log in again and retry.")
+            if request.endpoint in current_app.extensions.get(ENDED_SESSION_AWARE, ()):
+                g.session_ended = True
+                return
+            raise SessionEnded(f"{ENDED_SESSION_MESSAGE} What you typed is below: copy it, log "
+                               "in again and retry.")
 
 
 def _is_account_form() -> bool:

@@ -8,7 +8,7 @@ import json
 import logging
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from wiki.api.action import tokens
@@ -19,6 +19,7 @@ from wiki.api.action.params import Param, format_timestamp
 from wiki.api.action.result import content, formatted
 from wiki.clock import utcnow
 from wiki.errors import BadParameter, WikiError
+from wiki.views.accounts import ENDED_SESSION_AWARE, ENDED_SESSION_MESSAGE
 
 log = logging.getLogger(__name__)
 bp = Blueprint("action_api", __name__)
@@ -118,6 +119,10 @@ def _run(context: Context) -> dict[str, Any]:
     _check_assert(context, main.values)
     if module.must_post and not context.is_post:
         raise ApiError("mustbeposted", f'The "{name}" module requires a POST request.')
+    if module.write and g.get("session_ended"):
+        # Sent by a session that has been logged out: refused, not done anonymously (logins and
+        # reads go on; assert=user has already answered assertuserfailed).
+        raise ApiError("sessionended", ENDED_SESSION_MESSAGE)
     parsed = context.parse(name, module.all_params, module.prefix)
     _check_token(module, context)
     result: dict[str, Any] = module.handler(context, parsed)
@@ -214,5 +219,6 @@ def init_app(app: Flask) -> None:
 
     registry = modules.init_app(app)
     register.register_all(registry)
+    app.extensions.setdefault(ENDED_SESSION_AWARE, set()).add(f"{bp.name}.{api.__name__}")
     csrf.exempt(bp)
     app.register_blueprint(bp)
