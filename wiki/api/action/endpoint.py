@@ -8,7 +8,7 @@ import json
 import logging
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from wiki.api.action import tokens
@@ -18,7 +18,8 @@ from wiki.api.action.modules import Module, api_modules
 from wiki.api.action.params import Param, format_timestamp
 from wiki.api.action.result import content, formatted
 from wiki.clock import utcnow
-from wiki.errors import WikiError
+from wiki.errors import BadParameter, WikiError
+from wiki.views.accounts import ENDED_SESSION_AWARE, ENDED_SESSION_MESSAGE
 
 log = logging.getLogger(__name__)
 bp = Blueprint("action_api", __name__)
@@ -95,9 +96,10 @@ def _check_assert(context: Context, parsed: dict[str, Any]) -> None:
 def _check_token(module: Module, context: Context) -> None:
     if module.token is None:
         return
-    given = context.values.get("token")
+    name = module.prefix + "token"  # "token", or "logintoken" for clientlogin
+    given = context.values.get(name)
     if given is None:
-        raise missing_param("token")
+        raise missing_param(name)
     if not tokens.is_valid(module.token, given):
         kind = "CSRF" if module.token == "csrf" else module.token
         raise ApiError("badtoken", f"Invalid {kind} token.")
@@ -117,7 +119,11 @@ def _run(context: Context) -> Any:
     _check_assert(context, main.values)
     if module.must_post and not context.is_post:
         raise ApiError("mustbeposted", f'The "{name}" module requires a POST request.')
-    parsed = context.parse(name, module.all_params)
+    if module.write and g.get("session_ended"):
+        # Sent by a session that has been logged out: refused, not done anonymously (logins and
+        # reads go on; assert=user has already answered assertuserfailed).
+        raise ApiError("sessionended", ENDED_SESSION_MESSAGE)
+    parsed = context.parse(name, module.all_params, module.prefix)
     _check_token(module, context)
     result: dict[str, Any] | Response = module.handler(context, parsed)
     if isinstance(result, Response):  # a module with its own format (action=rsd)
@@ -198,7 +204,8 @@ def _refused(error: Exception) -> Response:
     version = 2 if request.args.get("formatversion") in ("2", "latest") else 1
     context = Context({}, version)
     if isinstance(error, WikiError):
-        code = getattr(error, "code", "badrequest")
+        # The input gate refuses text that is not UTF-8 or holds control characters.
+        code = "badinput" if isinstance(error, BadParameter) else error.code
         return _envelope(context, {"error": _error_body(ApiError(code, error.message), version)},
                          code)
     if isinstance(error, HTTPException):
@@ -224,5 +231,6 @@ def init_app(app: Flask) -> None:
 
     registry = modules.init_app(app)
     register.register_all(registry)
+    app.extensions.setdefault(ENDED_SESSION_AWARE, set()).add(f"{bp.name}.{api.__name__}")
     csrf.exempt(bp)
     app.register_blueprint(bp)

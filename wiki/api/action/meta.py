@@ -27,8 +27,11 @@ USERINFO_PROPS = ("blockinfo", "hasmsg", "groups", "groupmemberships", "implicit
                   "latestcontrib", "cancreateaccount", "*")
 GROUPS = {"anonymous": ["*"], "editor": ["*", "user", "autoconfirmed"],
           "admin": ["*", "user", "autoconfirmed", "sysop"]}
+# "autoconfirmed" and "editsemiprotected" let clients see that an account may edit pages
+# protected at the editors' level (MediaWiki's semi-protection; mwclient checks the rights).
 _EDITOR_RIGHTS = ["read", "edit", "createpage", "createtalk", "writeapi", "minoredit",
-                  "editmyoptions", "editmywatchlist", "viewmywatchlist", "changetags"]
+                  "editmyoptions", "editmywatchlist", "viewmywatchlist", "changetags",
+                  "autoconfirmed", "editsemiprotected"]
 _ADMIN_RIGHTS = ["delete", "undelete", "deletedhistory", "protect", "editprotected", "rollback",
                  "block", "apihighlimits", "noratelimit", "import", "importupload"]
 LICENSE = {"url": "https://creativecommons.org/licenses/by-sa/4.0/",

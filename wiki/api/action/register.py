@@ -6,13 +6,18 @@ from __future__ import annotations
 from wiki.api.action import (
     catinfo,
     changes,
+    compare,
     contribs,
+    edit,
     fulltext,
     info,
     lists,
     logevents,
+    login,
     meta,
+    moderation,
     paraminfo,
+    parse,
     query,
     revisions,
 )
@@ -31,4 +36,9 @@ def register_all(registry: ModuleRegistry) -> None:
     logevents.register(registry)
     fulltext.register(registry)
     paraminfo.register(registry)
+    login.register(registry)
+    edit.register(registry)
+    parse.register(registry)
+    compare.register(registry)
+    moderation.register(registry)
     query.register(registry)

@@ -22,10 +22,12 @@ def token(kind: str) -> str:
     return str(generate_csrf()) + SUFFIX
 
 
-def is_valid(kind: str, given: str) -> bool:
-    """Whether ``given`` is a valid token of that type for this session."""
+def is_valid(kind: str, given: str, *, suffix_required: bool = True) -> bool:
+    """Whether ``given`` is a valid token of that type for this session. The Action API refuses
+    a token without its suffix, as MediaWiki does (it was mangled on the way); the REST API
+    also takes the bare token the web forms carry."""
     raw = given.removesuffix(SUFFIX)
-    if not raw:
+    if not raw or (raw == given and suffix_required):
         return False
     try:
         if kind == "login":

@@ -86,7 +86,7 @@ def check_token(body: dict[str, Any]) -> None:
                         "from /w/api.php?action=query&meta=tokens.")
     if not isinstance(token, str) or not _encodable(token):
         raise RestError(403, "rest-badtoken", "The CSRF token is not valid for this session.")
-    if not tokens.is_valid("csrf", token):
+    if not tokens.is_valid("csrf", token, suffix_required=False):
         raise RestError(403, "rest-badtoken", "The CSRF token is not valid for this session.")
 
 
