@@ -58,7 +58,9 @@ class Module:
     """One module: name, group, parameter prefix and declarations, handler, and its rules.
 
     ``token`` names the token a write needs ("csrf", "login", ...); ``must_post`` refuses GET;
-    ``generator`` marks a list module usable as ``generator=``.
+    ``generator`` marks a list module usable as ``generator=``; a prop module is one when it
+    has a ``page_generator`` (context, params, source page set, continue value) giving the
+    pages its property names (generator=categories: the categories of the given pages).
     """
 
     name: str
@@ -73,6 +75,12 @@ class Module:
     generator: bool = False
     internal: bool = False
     read_rights: bool = True  # paraminfo's "readrights": the module reads the wiki
+    page_generator: Callable[..., ListResult] | None = None
+
+    @property
+    def is_generator(self) -> bool:
+        """Whether ``generator=`` may name this module."""
+        return self.generator or self.page_generator is not None
 
     @property
     def path(self) -> str:

@@ -199,3 +199,14 @@ def from_revision_ids(revision_ids: list[int]) -> PageSet:
         if revision_id not in page_of:
             found.bad_revids[str(revision_id)] = {"revid": revision_id, "missing": True}
     return found
+
+
+def from_title_objects(titles: list[Title], *, redirects: bool) -> PageSet:
+    """The page set of titles a generator named, existing or not, in that order."""
+    pages = readable_pages(titles)
+    found = PageSet()
+    if redirects:
+        titles = _resolve_redirects(found, titles, pages)
+    for title in titles:
+        found.add_title(title, pages.get((title.namespace, title.text)))
+    return found

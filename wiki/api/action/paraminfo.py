@@ -145,7 +145,7 @@ def _describe(name: str, path: str, group: str | None, prefix: str, params: tupl
             info["writerights"] = True
         if module.must_post:
             info["mustbeposted"] = True
-        if module.generator:
+        if module.is_generator:
             info["generator"] = True
     info["helpurls"] = [HELP_PAGE + page] if page else []
     if helpformat != "none":

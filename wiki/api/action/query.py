@@ -22,7 +22,7 @@ _CONTINUE_SEPARATOR = "||"
 
 
 def _query_params(registry: ModuleRegistry) -> tuple[Param, ...]:
-    generators = tuple(module.name for module in registry if module.generator)
+    generators = tuple(sorted(module.name for module in registry if module.is_generator))
     return (
         Param("prop", values=tuple(registry.names("prop")), multi=True,
               submodules={name: f"query+{name}" for name in registry.names("prop")},
@@ -67,31 +67,48 @@ def _parse_continue(raw: str | None) -> tuple[bool, set[str], list[str]]:
     return False, skip, [name for name in held.split("|") if name]
 
 
-def _sources_given(parsed: Parsed) -> list[str]:
-    return [name for name in ("titles", "pageids", "revids", "generator") if parsed.present(name)]
+def _generator_module(name: str) -> Module:
+    module = api_modules().get("list", name) or api_modules().get("prop", name)
+    assert module is not None  # the enumeration only offers generators
+    return module
+
+
+def _check_sources(parsed: Parsed) -> Module | None:
+    """The generator, if any, after checking the page sources go together: one of titles,
+    page ids, revision ids or a list generator; a prop generator (categories of the given
+    pages) takes one of the first three."""
+    module = _generator_module(parsed["generator"]) if parsed.present("generator") else None
+    given = [name for name in ("titles", "pageids", "revids") if parsed.present(name)]
+    if module is not None and module.page_generator is None:
+        given.append("generator")
+    if len(given) > 1:
+        names = ", ".join(f'"{name}"' for name in given)
+        raise ApiError("invalidparammix", f"The parameters {names} can not be used together.")
+    return module
 
 
 def _sources_checked(context: Context, parsed: Parsed) -> None:
     """With the generator done, check the page sources and read the generator's parameters
     (so none is reported as unrecognized) without running it."""
-    given = _sources_given(parsed)
-    if len(given) > 1:
-        names = ", ".join(f'"{name}"' for name in given)
-        raise ApiError("invalidparammix", f"The parameters {names} can not be used together.")
-    if parsed.present("generator"):
-        module = api_modules().get("list", parsed["generator"])
-        assert module is not None
+    module = _check_sources(parsed)
+    if module is not None:
         context.parse(module.name, module.params, "g" + module.prefix)
 
 
-def _generator_set(context: Context, module: Module, redirects: bool
+def _generator_set(context: Context, parsed: Parsed, module: Module, redirects: bool
                    ) -> tuple[pageset.PageSet, ListResult]:
     prefix = "g" + module.prefix
     params = context.parse(module.name, module.params, prefix)
     cont = context.values.get(prefix + "continue")
-    batch: ListResult = module.handler(context, params, cont, True)
+    if module.page_generator is not None:
+        source = _given_set(parsed, redirects) or pageset.PageSet()
+        batch: ListResult = module.page_generator(context, params, source, cont)
+    else:
+        batch = module.handler(context, params, cont, True)
     titles = list(dict.fromkeys(item["_title"] for item in batch.items
                                 if item.get("_title") is not None))
+    if module.page_generator is not None:  # named pages may be missing (a category page)
+        return pageset.from_title_objects(titles, redirects=redirects), batch
     rows = pageset.readable_pages(titles)
     ordered = [rows[(title.namespace, title.text)] for title in titles
                if (title.namespace, title.text) in rows]
@@ -100,23 +117,22 @@ def _generator_set(context: Context, module: Module, redirects: bool
 
 def _page_set(context: Context, parsed: Parsed) -> tuple[pageset.PageSet | None,
                                                           Module | None, ListResult | None]:
-    given = _sources_given(parsed)
-    if len(given) > 1:
-        names = ", ".join(f'"{name}"' for name in given)
-        raise ApiError("invalidparammix", f"The parameters {names} can not be used together.")
+    module = _check_sources(parsed)
     redirects = bool(parsed.get("redirects"))
-    if parsed.present("generator"):
-        module = api_modules().get("list", parsed["generator"])
-        assert module is not None  # the enumeration only offers generators
-        found, batch = _generator_set(context, module, redirects)
+    if module is not None:
+        found, batch = _generator_set(context, parsed, module, redirects)
         return found, module, batch
+    return _given_set(parsed, redirects), None, None
+
+
+def _given_set(parsed: Parsed, redirects: bool) -> pageset.PageSet | None:
     if parsed.present("titles"):
-        return pageset.from_titles(parsed["titles"], redirects=redirects), None, None
+        return pageset.from_titles(parsed["titles"], redirects=redirects)
     if parsed.present("pageids"):
-        return pageset.from_page_ids(parsed["pageids"], redirects=redirects), None, None
+        return pageset.from_page_ids(parsed["pageids"], redirects=redirects)
     if parsed.present("revids"):
-        return pageset.from_revision_ids(parsed["revids"]), None, None
-    return None, None, None
+        return pageset.from_revision_ids(parsed["revids"])
+    return None
 
 
 def _run_props(context: Context, parsed: Parsed, found: pageset.PageSet | None,

@@ -4,6 +4,7 @@ list the submodules)."""
 from __future__ import annotations
 
 from wiki.api.action import (
+    categories,
     catinfo,
     changes,
     compare,
@@ -30,6 +31,7 @@ def register_all(registry: ModuleRegistry) -> None:
     info.register(registry)
     revisions.register(registry)
     catinfo.register(registry)
+    categories.register(registry)
     lists.register(registry)
     changes.register(registry)
     contribs.register(registry)
