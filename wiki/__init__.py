@@ -22,6 +22,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
         static_folder=str(STATIC),
     )
     from wiki import cli, db, extensions, rendering, security, throttle, urls, views
+    from wiki.api.action import endpoint as action_api
     from wiki.config import load_config
     from wiki.relations import live as relations_live
 
@@ -34,5 +35,6 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
     security.init_app(app)
     throttle.init_app(app)
     views.init_app(app)
+    action_api.init_app(app)
     cli.init_app(app)
     return app

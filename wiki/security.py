@@ -22,7 +22,7 @@ FORM_TYPES = frozenset({URLENCODED, "multipart/form-data"})
 MAX_FIELDS = 1000  # Werkzeug's own limit of form parts
 # C0 and C1 control characters and DEL, except tab, LF and CR (CR is normalised away on save).
 # XML 1.0 cannot carry most of them and no wiki text needs any.
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+FORBIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -82,7 +82,7 @@ def check_input() -> None:
         # Give back what the person typed, without the characters that were refused.
         typed = next((value for name, value in fields if name == "text"), None)
         if typed is not None:
-            error.details.setdefault("text", _FORBIDDEN.sub("", typed))
+            error.details.setdefault("text", FORBIDDEN_CHARACTERS.sub("", typed))
         raise
 
 
@@ -148,10 +148,10 @@ def _charset(part: Field) -> str:
 def _check_fields(fields: list[tuple[str, str]], kind: str) -> None:
     """BadParameter naming the first field whose name or value holds a forbidden character."""
     for name, value in fields:
-        found = _FORBIDDEN.search(name) or _FORBIDDEN.search(value)
+        found = FORBIDDEN_CHARACTERS.search(name) or FORBIDDEN_CHARACTERS.search(value)
         if found is None:
             continue
-        shown = _FORBIDDEN.sub("", name)[:40] or "?"
+        shown = FORBIDDEN_CHARACTERS.sub("", name)[:40] or "?"
         character = found.group()
         what = "a NUL character" if character == "\x00" else \
             f"the control character U+{ord(character):04X}"

@@ -1,5 +1,5 @@
-"""Rate limits: edits per IP address and per account (Flask-Limiter), and failed logins per
-account and per IP address.
+"""Rate limits: edits per IP address and per account (Flask-Limiter; API saves count against the
+same limits), and failed logins per account and per IP address.
 
 Failed logins are counted where every server process sees them: in the database (the
 login_failures table), or in Redis when WIKI_RATELIMIT_STORAGE is a redis:// URL (through the
@@ -58,6 +58,28 @@ def is_not_a_save() -> bool:
     """Only saving counts: previews, show changes and reading are free."""
     return not (request.method == "POST" and request.args.get("action") == "submit"
                 and "save" in request.form)
+
+
+# The edit form's limits as Flask-Limiter keys them: the endpoint of the view it decorates
+# (views/articles.py) and the scope each decorator names.
+EDIT_FORM_ENDPOINT = "articles.dispatch_post"
+
+
+def take_edit() -> int:
+    """Count a save that comes by another way than the edit form (the Action API) against the
+    form's own limits, per address and per account, so that both ways share one allowance.
+    Returns the seconds to wait when a limit is used up (the save must not happen), else 0."""
+    if not (limiter.enabled and limiter.initialized):
+        return 0
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
+    for scope, key in ((f"{EDIT_FORM_ENDPOINT}:edit-ip", get_remote_address()),
+                       (f"{EDIT_FORM_ENDPOINT}:edit-account", account_key())):
+        identifiers = [prefix, key, scope] if prefix else [key, scope]
+        for item in sorted(parse_many(edit_limit())):
+            if not limiter.limiter.hit(item, *identifiers):
+                reset = limiter.limiter.get_window_stats(item, *identifiers).reset_time
+                return max(1, int(reset - time.time() + 0.999))
+    return 0
 
 
 # ---------------------------------------------------------------------------------------------

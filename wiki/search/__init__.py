@@ -36,7 +36,7 @@ from wiki.titles import MAIN, SPECIAL, Title, try_parse_title
 __all__ = [
     "MAX_SUGGESTIONS", "MAX_TERMS", "RESULT_CAP", "SearchHit", "SearchResults", "clean_query",
     "creatable_title", "go_target", "include_in_autogenerate", "index_page", "prepare", "search",
-    "suggest_titles",
+    "search_titles", "suggest_titles",
 ]
 
 MAX_TERMS = 32
@@ -148,6 +148,29 @@ def search(query: str, namespace: int = MAIN, limit: int = 20, offset: int = 0) 
         for row in rows
     )
     return SearchResults(query, tuple(terms), total, hits, offset, limit, dropped)
+
+
+def search_titles(query: str, namespace: int = MAIN, limit: int = 20, offset: int = 0
+                  ) -> SearchResults:
+    """Pages of a namespace whose titles hold every word of the query (ignoring case and
+    diacritics), in title order; snippets are empty."""
+    query = clean_query(query)
+    terms = query_terms(query)[:MAX_TERMS]
+    if not terms:
+        return SearchResults(query, (), 0, (), offset, limit)
+    condition = sa.and_(readable(), Page.namespace == namespace, Page.is_redirect.is_(False),
+                        *[_titles.c.title_key.contains(fold(term), autoescape=True)
+                          for term in terms])
+    joined = sa.select(Page).join(_titles, _titles.c.page_id == Page.id).where(condition)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(joined.subquery())) or 0
+    pages = db.session.scalars(joined.order_by(_titles.c.title_key, Page.id)
+                               .offset(offset).limit(limit)).all()
+    hits = tuple(SearchHit(Title(page.namespace, page.title), Markup(""),
+                           page.latest_revision.size if page.latest_revision else 0,
+                           page.latest_revision.timestamp if page.latest_revision
+                           else page.created_at)
+                 for page in pages)
+    return SearchResults(query, tuple(terms), total, hits, offset, limit)
 
 
 def suggest_titles(prefix: str, limit: int = MAX_SUGGESTIONS) -> list[Title]:

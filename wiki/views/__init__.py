@@ -18,6 +18,7 @@ def favicon() -> Response:
 
 def init_app(app: Flask) -> None:
     """Register every blueprint and the error handlers."""
+    from wiki.api import rest as rest_api
     from wiki.views import (
         accounts,
         articles,
@@ -44,4 +45,5 @@ def init_app(app: Flask) -> None:
     lists.init_app(app)
     pageinfo.init_app(app)
     search_views.init_app(app)
+    rest_api.init_app(app)
     app.add_url_rule("/favicon.ico", "favicon", favicon)

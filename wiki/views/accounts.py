@@ -20,6 +20,12 @@ from wiki.views import special
 from wiki.views.helpers import current_author, int_arg
 
 LOG_ACTIONS = sorted(actionlog.ACTIONS)
+# app.extensions key: endpoints that answer a post from an ended session themselves (the Action
+# API goes on with logins and reads, and refuses writes in its own envelope).
+ENDED_SESSION_AWARE = "wiki.ended_session_aware"
+ENDED_SESSION_MESSAGE = ("You were logged out (this account logged out of every session, changed "
+                         "its password, or an administrator ended its sessions), so nothing was "
+                         "done.")
 # Forms that work the same whether or not the session that sent them has ended.
 _ACCOUNT_FORMS = {"userlogin", "userlogout", "createaccount"}
 
@@ -41,10 +47,11 @@ def load_user() -> None:
     if user is None and "user_id" in session:
         session.clear()
         if request.method == "POST" and not _is_account_form():
-            raise SessionEnded(
-                "You were logged out (this account logged out of every session, changed its "
-                "password, or an administrator ended its sessions), so nothing was done. What "
-                "you typed is below: copy it, log in again and retry.")
+            if request.endpoint in current_app.extensions.get(ENDED_SESSION_AWARE, ()):
+                g.session_ended = True
+                return
+            raise SessionEnded(f"{ENDED_SESSION_MESSAGE} What you typed is below: copy it, log "
+                               "in again and retry.")
 
 
 def _is_account_form() -> bool:
@@ -54,7 +61,8 @@ def _is_account_form() -> bool:
         title.text.partition("/")[0].lower() in _ACCOUNT_FORMS
 
 
-def _log_in(user: User) -> None:
+def log_in(user: User) -> None:
+    """Start a logged-in session for the account (the login form and the API's logins)."""
     session.clear()  # a new session (and CSRF token) on every login
     session["user_id"] = user.id
     session["session_version"] = user.session_version
@@ -76,7 +84,7 @@ def create_account(_subpage: str) -> ResponseReturnValue:
     except AccountError as error:
         return render_template("accounts/create_account.html", values=values,
                                errors={error.field: error.message}), 400
-    _log_in(user)
+    log_in(user)
     flash(f"Welcome, {user.name}! Your account has been created.", "success")
     return redirect(target, code=303)
 
@@ -97,7 +105,7 @@ def login(_subpage: str) -> ResponseReturnValue:
         return render_template("accounts/login.html", name=name, returnto=raw_target[:2000],
                                error=error.message), 401
     throttle.succeeded(attempt)
-    _log_in(user)
+    log_in(user)
     flash(f"You are logged in as {user.name}.", "success")
     return redirect(target, code=303)
 
@@ -137,7 +145,7 @@ def change_password(_subpage: str) -> ResponseReturnValue:
         return render_template("accounts/change_password.html",
                                errors={error.field: error.message}), 400
     throttle.succeeded(attempt)
-    _log_in(user)
+    log_in(user)
     flash("Your password has been changed. Every other session of this account has been "
           "logged out.", "success")
     return redirect(page_url(accounts.user_page(user.name)), code=303)
