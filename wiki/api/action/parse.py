@@ -20,6 +20,7 @@ from wiki.api.action import section_edit, target
 from wiki.api.action.context import Context
 from wiki.api.action.errors import ApiError
 from wiki.api.action.modules import Module, ModuleRegistry
+from wiki.api.action.namespaces import TEMPLATE, template_title
 from wiki.api.action.pageset import readable_pages
 from wiki.api.action.params import Param, Parsed
 from wiki.api.action.result import content
@@ -36,7 +37,6 @@ PROPS = ("text", "langlinks", "categories", "categorieshtml", "links", "template
 DEFAULT_PROPS = ["text", "langlinks", "categories", "links", "templates", "images",
                  "externallinks", "sections", "revid", "displaytitle", "iwlinks", "properties",
                  "parsewarnings"]
-TEMPLATE_NAMESPACE = 10
 # Props this wiki has nothing for: what MediaWiki answers when there is nothing.
 _EMPTY_LISTS = ("langlinks", "images", "iwlinks", "parsewarnings", "parsewarningshtml",
                 "headitems", "limitreportdata")
@@ -165,12 +165,8 @@ def _categories(rendered: Rendered) -> list[dict[str, Any]]:
 
 def _templates(rendered: Rendered) -> list[dict[str, Any]]:
     keys = dict.fromkeys(key for key, _argument in rendered.templates)
-    found = []
-    for key in keys:
-        name = key.replace("_", " ").strip()
-        found.append({"ns": TEMPLATE_NAMESPACE, "exists": True,
-                      content("title"): f"Template:{name[:1].upper()}{name[1:]}"})
-    return found
+    return [{"ns": TEMPLATE, "exists": True, content("title"): template_title(key)}
+            for key in keys]
 
 
 def _wrapped(value: str, version: int) -> Any:
