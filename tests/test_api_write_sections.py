@@ -1,13 +1,19 @@
-"""Sections of Markdown texts as MediaWiki numbers them (wiki.api.action.section_edit): which lines
+"""Sections of Markdown texts as MediaWiki numbers them (wiki.api.action.sections): which lines
 are headings, what each section holds, and replacing or adding one. Pure tests."""
 
 from __future__ import annotations
 
-import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+import itertools
+from typing import Any
 
-from wiki.api.action.section_edit import (
+import pytest
+from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_api_write import Api, error_code, page_text
+from wikitest import create
+
+from wiki.api.action.sections import (
     NoSuchSection,
     add_section,
     headings,
@@ -124,3 +130,51 @@ def test_the_headings_are_those_the_renderer_lists(lines: list[str]) -> None:
     text = "\n".join(lines)
     shown = [" ".join(entry.text.split()) for entry in render(text).toc]
     assert [h.text for h in headings(text)] == shown
+
+
+_PAGES = itertools.count()
+MARKER = "Zzyzx marker paragraph."
+
+
+def _read_section(api: Api, title: str, number: int) -> dict[str, Any]:
+    return api.get(action="query", prop="revisions", titles=title, rvprop="content",
+                   rvslots="main", rvsection=str(number), formatversion="2")
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(LINES, min_size=1, max_size=20), data=st.data())
+def test_the_section_read_is_the_section_an_edit_replaces(app: Flask, lines: list[str],
+                                                           data: st.DataObject) -> None:
+    """rvsection=N gives exactly the text that action=edit&section=N takes out: putting it
+    back where the edit put its new text gives the page as it was (blank lines aside)."""
+    page = next(_PAGES)
+    title = f"Sections {page}"
+    create(app, title, "\n".join(lines) if "".join(lines).strip() else "Text.")
+    before = page_text(app, title)
+    number = data.draw(st.integers(0, section_count(before) + 1), label="section")
+    api = Api(app.test_client(), address=f"10.1.{page // 250}.{page % 250 + 1}")
+    read = _read_section(api, title, number)
+    edited = api.edit(title=title, section=str(number), text=MARKER)
+    if number > section_count(before):
+        assert error_code(read) == error_code(edited) == "nosuchsection"
+        return
+    assert edited["edit"]["result"] == "Success", edited
+    section = read["query"]["pages"][0]["revisions"][0]["slots"]["main"]["content"]
+    assert section == section_text(before, number)
+    after = page_text(app, title)
+    assert after.count(MARKER) == 1
+    assert _filled(after.replace(MARKER, section)) == _filled(before)
+
+
+@pytest.mark.parametrize("raw", ["\u00b2", "\u0663", "1" * 5000, "-1", "1.0", " 1"])
+def test_section_numbers_that_are_not_numbers(app: Flask, raw: str) -> None:
+    """Every module takes the same numbers (up to six ASCII digits) and refuses the rest."""
+    create(app, "Numbered", "Lead.\n\n## One\n\nText.")
+    api = Api(app.test_client())
+    assert error_code(api.edit(title="Numbered", section=raw, text="x")) == "invalidsection"
+    assert error_code(_read_section(api, "Numbered", raw)) in {"nosuchsection", "invalidsection"}
+    assert error_code(api.get(action="parse", page="Numbered", section=raw)) in {
+        "nosuchsection", "invalidsection"}
+    assert error_code(api.get(action="compare", fromtitle="Numbered", totitle="Numbered",
+                              fromsection=raw)) == "nosuchfromsection"

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import render_template
 
 from wiki import pages
-from wiki.api.action import section_edit, target
+from wiki.api.action import sections, target
 from wiki.api.action.context import Context
 from wiki.api.action.errors import ApiError
 from wiki.api.action.modules import Module, ModuleRegistry
@@ -110,9 +110,10 @@ def _in_section(side: Side, params: Parsed, prefix: str) -> Side:
     if raw is None:
         return side
     try:
-        number = int(raw) if raw.isdigit() and len(raw) <= 6 else -1
-        return replace(side, text=section_edit.section_text(side.text, number))
-    except section_edit.NoSuchSection as error:
+        number = sections.section_number(raw)
+        return replace(side, text=sections.section_text(side.text,
+                                                        -1 if number is None else number))
+    except sections.NoSuchSection as error:
         raise ApiError(f"nosuch{prefix}section", f'There is no section {raw[:20]} in the '
                                                  f'"{prefix}" content.') from error
 

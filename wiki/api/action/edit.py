@@ -12,7 +12,6 @@ text, so that they never conflict.
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from wiki import actionlog, moderation, pages, permissions, throttle
-from wiki.api.action import section_edit, target
+from wiki.api.action import sections, target
 from wiki.api.action.context import Context
 from wiki.api.action.errors import ApiError
 from wiki.api.action.modules import Module, ModuleRegistry
@@ -43,7 +42,6 @@ CONTENT_FORMAT = "text/markdown"
 CONTENT_MODELS = ("markdown", "wikitext", "text", "css", "javascript", "json", "unknown")
 CONTENT_FORMATS = ("text/markdown", "text/x-wiki", "text/plain", "text/javascript", "text/css",
                    "application/json", "application/octet-stream", "text/unknown")
-_SECTION_NUMBER = re.compile(r"\d{1,6}")
 
 
 def forbidden(error: Forbidden, exists: bool) -> ApiError:
@@ -76,10 +74,11 @@ def _section(params: Parsed) -> int | str | None:
         return None
     if raw == "new":
         return "new"
-    if not _SECTION_NUMBER.fullmatch(raw):
+    number = sections.section_number(raw)
+    if number is None:
         raise ApiError("invalidsection", 'The "section" parameter must be a valid section ID '
                                          'or "new".')
-    return int(raw)
+    return number
 
 
 def _check_md5(params: Parsed) -> None:
@@ -156,15 +155,15 @@ def _undo(params: Parsed, found: Target) -> tuple[str, Revision, str]:
 
 def _in_section(source: str, number: int, change: str) -> str:
     try:
-        return section_edit.replace_section(source, number, change)
-    except section_edit.NoSuchSection as error:
+        return sections.replace_section(source, number, change)
+    except sections.NoSuchSection as error:
         raise ApiError("nosuchsection", str(error)) from error
 
 
 def _section_of(source: str, number: int) -> str:
     try:
-        return section_edit.section_text(source, number)
-    except section_edit.NoSuchSection as error:
+        return sections.section_text(source, number)
+    except sections.NoSuchSection as error:
         raise ApiError("nosuchsection", str(error)) from error
 
 
@@ -187,7 +186,7 @@ def _new_text(params: Parsed, section: int | str | None, found: Target,
         heading = " ".join(heading.split())
         if heading and not summary:
             summary = f"/* {heading} */ new section"
-        return section_edit.add_section(now, heading, body), current, summary
+        return sections.add_section(now, heading, body), current, summary
     if text is None:
         if isinstance(section, int):
             changed = (prepend or "") + _section_of(now, section) + (append or "")

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from wiki import search
 from wiki.api.action.context import Context
 from wiki.api.action.modules import ListResult, Module, ModuleRegistry
+from wiki.api.action.namespaces import EMPTY_NAMESPACES
 from wiki.api.action.params import Param, Parsed, format_timestamp, limit_param
 from wiki.db import db
 from wiki.existence import readable
@@ -51,6 +52,8 @@ def _hits(params: Parsed, limit: int, offset: int) -> tuple[list[SearchHit], int
     total = 0
     skip = offset
     for namespace in params["namespace"] or [0]:
+        if namespace in EMPTY_NAMESPACES:
+            continue
         wanted = max(limit + 1 - len(hits), 1)
         results = _run(params["what"] or "text", params["search"], namespace, wanted,
                        min(skip, MAX_OFFSET))

@@ -17,6 +17,7 @@ from wiki.api.action import continuation
 from wiki.api.action.context import Context
 from wiki.api.action.errors import ApiError, bad_continue
 from wiki.api.action.modules import ListResult, Module, ModuleRegistry
+from wiki.api.action.namespaces import EMPTY_NAMESPACES
 from wiki.api.action.params import Param, Parsed, format_timestamp, limit_param
 from wiki.db import db
 from wiki.existence import readable
@@ -88,6 +89,8 @@ def all_pages(context: Context, params: Parsed, cont: str | None, as_generator: 
               ) -> ListResult:
     """list=allpages: pages of a namespace in title order."""
     namespace: int = params["namespace"]
+    if namespace in EMPTY_NAMESPACES:
+        return ListResult([])
     descending = params["dir"] == "descending"
     limit: int = params["limit"]
     query = sa.select(Page.id, Page.namespace, Page.title).where(

@@ -11,10 +11,11 @@ from flask import current_app
 from wiki.api.action import tokens
 from wiki.api.action.context import Context
 from wiki.api.action.modules import Module, ModuleRegistry
+from wiki.api.action.namespaces import API_NAMESPACES, TEMPLATE
 from wiki.api.action.params import Param, Parsed, format_timestamp
 from wiki.api.action.result import JsonBool, content
 from wiki.clock import utcnow
-from wiki.titles import NAMESPACES, SPECIAL
+from wiki.titles import SPECIAL
 from wiki.urls import absolute_url
 
 GENERATOR = "MediaWiki 1.39.0"
@@ -87,12 +88,12 @@ def _dbtype() -> str:
 
 def _namespaces() -> dict[str, Any]:
     found: dict[str, Any] = {}
-    for number, name in sorted(NAMESPACES.items()):
+    for number, name in API_NAMESPACES.items():
         entry: dict[str, Any] = {"id": number, "case": "first-letter"}
         if name:
             entry["canonical"] = name
         entry[content("name")] = name
-        if number >= 0 and number % 2 == 1 or number in (2, 3):
+        if number >= 0 and number % 2 == 1 or number in (2, 3, TEMPLATE):
             entry["subpages"] = True
         if number == 0:
             entry["content"] = True

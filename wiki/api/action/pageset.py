@@ -76,6 +76,15 @@ class PageSet:
             self.pages.append(PageRef(page.id, {"pageid": page.id, "ns": page.namespace,
                                                 "title": title.full}, title, page))
 
+    def add_outside(self, namespace: int, full_title: str) -> None:
+        """A title of a namespace that holds no pages here (a wiki template, "Template:X"):
+        missing, each once, and without a Title, so that no prop module looks for its page."""
+        if (namespace, full_title) in self._seen:
+            return
+        self._seen.add((namespace, full_title))
+        self.pages.append(PageRef(self._missing_key(), {"ns": namespace, "title": full_title,
+                                                        "missing": True}))
+
     def add_missing_id(self, page_id: int) -> None:
         """A page id that names no readable page."""
         self.pages.append(PageRef(page_id, {"pageid": page_id, "missing": True}))

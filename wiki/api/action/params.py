@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from wiki.api.action.errors import ApiError, missing_param
-from wiki.titles import NAMESPACES
+from wiki.api.action.namespaces import API_NAMESPACES
 
 MULTI_LIMIT = 50
 MULTI_HIGH_LIMIT = 500  # for callers with apihighlimits
@@ -147,7 +147,7 @@ def limit_maximum(param: Param, high_limits: bool) -> int | None:
 
 
 def _namespace(raw: str, name: str, multi: bool, warnings: list[str]) -> int | list[int]:
-    known = sorted(number for number in NAMESPACES if number >= 0)
+    known = [number for number in API_NAMESPACES if number >= 0]
     if not multi:
         text = raw.strip()
         if not _INTEGER.fullmatch(text) or int(text) not in known:

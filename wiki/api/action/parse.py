@@ -16,10 +16,11 @@ from flask import render_template
 from markupsafe import escape
 
 from wiki import pages, rendering
-from wiki.api.action import section_edit, target
+from wiki.api.action import sections, target
 from wiki.api.action.context import Context
 from wiki.api.action.errors import ApiError
 from wiki.api.action.modules import Module, ModuleRegistry
+from wiki.api.action.namespaces import TEMPLATE, template_title
 from wiki.api.action.pageset import readable_pages
 from wiki.api.action.params import Param, Parsed
 from wiki.api.action.result import content
@@ -36,7 +37,6 @@ PROPS = ("text", "langlinks", "categories", "categorieshtml", "links", "template
 DEFAULT_PROPS = ["text", "langlinks", "categories", "links", "templates", "images",
                  "externallinks", "sections", "revid", "displaytitle", "iwlinks", "properties",
                  "parsewarnings"]
-TEMPLATE_NAMESPACE = 10
 # Props this wiki has nothing for: what MediaWiki answers when there is nothing.
 _EMPTY_LISTS = ("langlinks", "images", "iwlinks", "parsewarnings", "parsewarningshtml",
                 "headitems", "limitreportdata")
@@ -119,19 +119,20 @@ def _section_text(source: Source, params: Parsed) -> str:
     if raw is None:
         return source.text
     if raw == "new":
-        return section_edit.add_section("", params.get("sectiontitle", ""), source.text)
-    if not raw.isdigit() or len(raw) > 6:
+        return sections.add_section("", params.get("sectiontitle", ""), source.text)
+    number = sections.section_number(raw)
+    if number is None:
         raise ApiError("invalidsection", 'The "section" parameter must be a valid section ID or '
                                          '"new".')
     try:
-        return section_edit.section_text(source.text, int(raw))
-    except section_edit.NoSuchSection as error:
+        return sections.section_text(source.text, number)
+    except sections.NoSuchSection as error:
         raise ApiError("nosuchsection", str(error)) from error
 
 
 def _sections(text: str, rendered: Rendered, title: Title) -> list[dict[str, Any]]:
     """The contents entries, each paired with its heading in the source (in order)."""
-    found = section_edit.headings(text)
+    found = sections.headings(text)
     entries = []
     for position, entry in enumerate(rendered.toc):
         heading = found[position] if position < len(found) else None
@@ -165,12 +166,8 @@ def _categories(rendered: Rendered) -> list[dict[str, Any]]:
 
 def _templates(rendered: Rendered) -> list[dict[str, Any]]:
     keys = dict.fromkeys(key for key, _argument in rendered.templates)
-    found = []
-    for key in keys:
-        name = key.replace("_", " ").strip()
-        found.append({"ns": TEMPLATE_NAMESPACE, "exists": True,
-                      content("title"): f"Template:{name[:1].upper()}{name[1:]}"})
-    return found
+    return [{"ns": TEMPLATE, "exists": True, content("title"): template_title(key)}
+            for key in keys]
 
 
 def _wrapped(value: str, version: int) -> Any:

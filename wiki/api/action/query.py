@@ -108,7 +108,11 @@ def _generator_set(context: Context, parsed: Parsed, module: Module, redirects: 
     titles = list(dict.fromkeys(item["_title"] for item in batch.items
                                 if item.get("_title") is not None))
     if module.page_generator is not None:  # named pages may be missing (a category page)
-        return pageset.from_title_objects(titles, redirects=redirects), batch
+        found = pageset.from_title_objects(titles, redirects=redirects)
+        for item in batch.items:  # titles in a namespace without pages (a template)
+            if item.get("_outside") is not None:
+                found.add_outside(*item["_outside"])
+        return found, batch
     rows = pageset.readable_pages(titles)
     ordered = [rows[(title.namespace, title.text)] for title in titles
                if (title.namespace, title.text) in rows]

@@ -21,6 +21,7 @@ from wiki.api.action import (
     parse,
     query,
     revisions,
+    templates,
 )
 from wiki.api.action.modules import ModuleRegistry
 
@@ -32,6 +33,7 @@ def register_all(registry: ModuleRegistry) -> None:
     revisions.register(registry)
     catinfo.register(registry)
     categories.register(registry)
+    templates.register(registry)
     lists.register(registry)
     changes.register(registry)
     contribs.register(registry)

@@ -26,7 +26,7 @@ from wiki.api.action.modules import Module, ModuleRegistry, PropResult
 from wiki.api.action.pageset import PageSet
 from wiki.api.action.params import Param, Parsed, format_timestamp, limit_maximum, limit_param
 from wiki.api.action.result import content
-from wiki.api.action.sections import NoSuchSection, section_text
+from wiki.api.action.sections import NoSuchSection, section_number, section_text
 from wiki.db import db
 from wiki.models import Page, Revision, User
 from wiki.rendering import cached_render
@@ -250,11 +250,11 @@ class _Describer:
     def _text(self, revision: Revision) -> str:
         text = revision.text
         if self.section is not None:
-            raw = self.section.strip()
-            if not raw.isdigit():
-                raise ApiError("nosuchsection", f"There is no section {raw[:100]}.")
+            number = section_number(self.section)
+            if number is None:
+                raise ApiError("nosuchsection", f"There is no section {self.section[:100]}.")
             try:
-                text = section_text(text, int(raw))
+                text = section_text(text, number)
             except NoSuchSection as error:
                 raise ApiError("nosuchsection", str(error)) from None
         if self.parse:
