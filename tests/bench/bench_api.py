@@ -1,11 +1,13 @@
-"""Benchmark the REST API's page reads beside the article's HTML view, in one run.
+"""Benchmark the APIs' reads of the article beside its HTML view, in one run.
 
-Run with ``python tests/bench/bench_api_rest.py [--requests N] [--threads N] [--time-cap S]``.
+Run with ``python tests/bench/bench_api.py [--requests N] [--threads N] [--time-cap S]``.
 
 The script seeds a wiki in a temporary directory and serves it with gunicorn (two sync workers)
 on a free loopback port, as tests/bench/bench_views.py does (and with its helpers). Client
 threads then send a bounded number of GETs to each target, one connection per request:
 
+- api.php: ``action=query&prop=revisions`` of the article with its content, as mwclient's
+  ``page.text()`` asks it;
 - REST page: ``/w/rest.php/v1/page/Azerbaijan–Kosovo_relations`` (JSON with the Markdown source);
 - REST html: the same page's ``/html`` (the stored render, with its ETag);
 - HTML view: ``/wiki/Azerbaijan–Kosovo_relations``, the article as readers get it (served from
@@ -25,6 +27,7 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlencode
 
 # bench_views puts the project root on sys.path, so the wiki imported by gunicorn is this checkout.
 from bench_views import (
@@ -40,6 +43,9 @@ from bench_views import (
 )
 
 REST_PATH = "/w/rest.php/v1/page/" + ARTICLE_PATH.removeprefix("/wiki/")
+ACTION_PATH = "/w/api.php?" + urlencode({
+    "action": "query", "prop": "revisions", "titles": "Azerbaijan\u2013Kosovo relations",
+    "rvprop": "content|ids|timestamp", "rvslots": "main", "format": "json"})
 
 
 def measure(port: int, targets: list[tuple[str, str]], args: argparse.Namespace
@@ -60,16 +66,17 @@ def measure(port: int, targets: list[tuple[str, str]], args: argparse.Namespace
 
 
 def report(results: list[Result]) -> None:
-    """Print the table, and the REST page's rate as a share of the HTML view's."""
+    """Print the table, and each API read's rate as a share of the HTML view's."""
     print(f"{'target':<12} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>7} "
           f"{'p99 ms':>7} {'KiB':>6}")
     for result in results:
         kib = max(result.sizes, default=0) / 1024
         print(f"{result.name:<12} {result.requests:>8} {result.errors:>6} {result.rate:>8.1f} "
               f"{result.percentile(0.50):>7.1f} {result.percentile(0.99):>7.1f} {kib:>6.1f}")
-    rest, view = results[0], results[-1]
-    ratio = rest.rate / view.rate if view.rate else float("nan")
-    print(f"REST page: {ratio:.2f}× the HTML view's calls per second")
+    view = results[-1]
+    for result in results[:-1]:
+        ratio = result.rate / view.rate if view.rate else float("nan")
+        print(f"{result.name}: {ratio:.2f}× the HTML view's calls per second")
 
 
 def main() -> int:
@@ -96,7 +103,7 @@ def main() -> int:
         })
         print("seeding a temporary wiki ...", flush=True)
         seed_database(workdir, env)
-        targets = [("REST page", REST_PATH), ("REST html", REST_PATH + "/html"),
+        targets = [("api.php", ACTION_PATH), ("REST page", REST_PATH), ("REST html", REST_PATH + "/html"),
                    ("HTML view", ARTICLE_PATH)]
         port = free_port()
         with serving("wiki:create_app()", port, ARTICLE_PATH, workdir, env,
