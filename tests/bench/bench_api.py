@@ -103,8 +103,8 @@ def main() -> int:
         })
         print("seeding a temporary wiki ...", flush=True)
         seed_database(workdir, env)
-        targets = [("api.php", ACTION_PATH), ("REST page", REST_PATH), ("REST html", REST_PATH + "/html"),
-                   ("HTML view", ARTICLE_PATH)]
+        targets = [("api.php", ACTION_PATH), ("REST page", REST_PATH),
+                   ("REST html", REST_PATH + "/html"), ("HTML view", ARTICLE_PATH)]
         port = free_port()
         with serving("wiki:create_app()", port, ARTICLE_PATH, workdir, env,
                      workdir / "wiki.log"):
