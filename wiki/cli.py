@@ -1,6 +1,6 @@
 """Command-line tasks (flask --app wiki ...): init migrates, checks the wiki templates, seeds and
 runs the upgrade steps (e.g. old hub titles become redirects); seed alone (with the upgrade
-steps); accounts; caches; a synthetic corpus for benchmarks.
+steps); accounts; caches; a synthetic corpus for benchmarks; export to XML.
 
 Commands call the services only; the seeded pages are saved through pages.save_edit like any edit.
 """
@@ -8,6 +8,7 @@ Commands call the services only; the seeded pages are saved through pages.save_e
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 from flask import Flask, current_app
@@ -16,6 +17,7 @@ from flask_migrate import Migrate, upgrade
 
 from wiki import accounts, corpus, rendering, search, seed
 from wiki.db import db, write_transaction
+from wiki.dumps import export
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Search tables are made by hand in their migration; autogenerate must not propose dropping them.
@@ -127,6 +129,31 @@ def generate_corpus_command(page_count: int, revisions: int, revised_share: floa
                    "the others get one.")
 
 
+@click.command("export")
+@click.argument("titles", nargs=-1)
+@click.option("--full", is_flag=True, help="Every revision of each page, not only the current one.")
+@click.option("--category", "categories", multiple=True,
+              help="Also export the pages of this category (may be given more than once).")
+@click.option("--output", "-o", type=click.File("wb"), default="-",
+              help="The file to write (default: standard output).")
+@with_appcontext
+def export_command(titles: tuple[str, ...], full: bool, categories: tuple[str, ...],
+                   output: BinaryIO) -> None:
+    """Write pages in MediaWiki's XML export format: every page, or the TITLES named and the
+    pages of each --category. Names that are not pages are skipped with a note."""
+    if titles or categories:
+        selection, skipped = export.choose(titles, categories)
+        for item in skipped:
+            click.echo(f"Skipped {item.name}: {item.reason}.", err=True)
+        if selection.empty:
+            raise click.ClickException("Nothing to export.")
+    else:
+        selection = export.Selection(everything=True)
+    for chunk in export.export_xml(selection, full_history=full):
+        output.write(chunk.encode("utf-8"))
+    output.flush()
+
+
 def init_app(app: Flask) -> None:
     """Register the commands and Flask-Migrate's `flask db` group."""
     migrate.init_app(app, db)
@@ -136,3 +163,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(refresh_templates_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(generate_corpus_command)
+    app.cli.add_command(export_command)
