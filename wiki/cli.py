@@ -1,6 +1,6 @@
 """Command-line tasks (flask --app wiki ...): init migrates, checks the wiki templates, seeds and
 runs the upgrade steps (e.g. old hub titles become redirects); seed alone (with the upgrade
-steps); accounts; caches; a synthetic corpus for benchmarks; export to XML.
+steps); accounts; caches; a synthetic corpus for benchmarks; export to XML and backups.
 
 Commands call the services only; the seeded pages are saved through pages.save_edit like any edit.
 """
@@ -15,7 +15,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import Migrate, upgrade
 
-from wiki import accounts, corpus, rendering, search, seed
+from wiki import accounts, backup, corpus, rendering, search, seed
 from wiki.db import db, write_transaction
 from wiki.dumps import export
 
@@ -154,6 +154,23 @@ def export_command(titles: tuple[str, ...], full: bool, categories: tuple[str, .
     output.flush()
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--step-pages", type=click.IntRange(min=1), default=backup.STEP_PAGES,
+              show_default=True, help="Database pages copied per step.")
+@with_appcontext
+def backup_command(path: Path, step_pages: int) -> None:
+    """Copy the SQLite database to the new file PATH while the wiki serves (on PostgreSQL, use
+    pg_dump)."""
+    try:
+        source = backup.sqlite_file(current_app.config["WIKI_DATABASE_URL"])
+        report = backup.backup_sqlite(source, path, step_pages=step_pages)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Copied {report.pages:,} pages ({report.size / 1048576:.1f} MiB) to "
+               f"{report.path} in {report.seconds:.1f} s; the copy passed its check.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands and Flask-Migrate's `flask db` group."""
     migrate.init_app(app, db)
@@ -164,3 +181,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(generate_corpus_command)
     app.cli.add_command(export_command)
+    app.cli.add_command(backup_command)
