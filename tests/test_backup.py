@@ -121,7 +121,9 @@ def test_backup_during_concurrent_edits(app: Flask, tmp_path: Path) -> None:
     for thread in threads:
         thread.start()
     try:
+        deadline = time.monotonic() + 60
         while len(acknowledged) < 3 * writers and not failures:
+            assert time.monotonic() < deadline, "the writers saved nothing for a minute"
             time.sleep(0.01)
         target = tmp_path / "busy.sqlite3"
         began = time.monotonic()
