@@ -1,6 +1,6 @@
 """Command-line tasks (flask --app wiki ...): init migrates, checks the wiki templates, seeds and
 runs the upgrade steps (e.g. old hub titles become redirects); seed alone (with the upgrade
-steps); accounts; caches; a synthetic corpus for benchmarks.
+steps); accounts; caches; a synthetic corpus for benchmarks; export to XML and backups.
 
 Commands call the services only; the seeded pages are saved through pages.save_edit like any edit.
 """
@@ -8,14 +8,16 @@ Commands call the services only; the seeded pages are saved through pages.save_e
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import Migrate, upgrade
 
-from wiki import accounts, corpus, rendering, search, seed
+from wiki import accounts, backup, corpus, rendering, search, seed
 from wiki.db import db, write_transaction
+from wiki.dumps import export
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Search tables are made by hand in their migration; autogenerate must not propose dropping them.
@@ -127,6 +129,48 @@ def generate_corpus_command(page_count: int, revisions: int, revised_share: floa
                    "the others get one.")
 
 
+@click.command("export")
+@click.argument("titles", nargs=-1)
+@click.option("--full", is_flag=True, help="Every revision of each page, not only the current one.")
+@click.option("--category", "categories", multiple=True,
+              help="Also export the pages of this category (may be given more than once).")
+@click.option("--output", "-o", type=click.File("wb"), default="-",
+              help="The file to write (default: standard output).")
+@with_appcontext
+def export_command(titles: tuple[str, ...], full: bool, categories: tuple[str, ...],
+                   output: BinaryIO) -> None:
+    """Write pages in MediaWiki's XML export format: every page, or the TITLES named and the
+    pages of each --category. Names that are not pages are skipped with a note."""
+    if titles or categories:
+        selection, skipped = export.choose(titles, categories)
+        for item in skipped:
+            click.echo(f"Skipped {item.name}: {item.reason}.", err=True)
+        if selection.empty:
+            raise click.ClickException("Nothing to export.")
+    else:
+        selection = export.Selection(everything=True)
+    for chunk in export.export_xml(selection, full_history=full):
+        output.write(chunk.encode("utf-8"))
+    output.flush()
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--step-pages", type=click.IntRange(min=1), default=backup.STEP_PAGES,
+              show_default=True, help="Database pages copied per step.")
+@with_appcontext
+def backup_command(path: Path, step_pages: int) -> None:
+    """Copy the SQLite database to the new file PATH while the wiki serves (on PostgreSQL, use
+    pg_dump)."""
+    try:
+        source = backup.sqlite_file(current_app.config["WIKI_DATABASE_URL"])
+        report = backup.backup_sqlite(source, path, step_pages=step_pages)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Copied {report.pages:,} pages ({report.size / 1048576:.1f} MiB) to "
+               f"{report.path} in {report.seconds:.1f} s; the copy passed its check.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands and Flask-Migrate's `flask db` group."""
     migrate.init_app(app, db)
@@ -136,3 +180,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(refresh_templates_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(generate_corpus_command)
+    app.cli.add_command(export_command)
+    app.cli.add_command(backup_command)

@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
         accounts,
         articles,
         errors,
+        export,
         helpers,
         lists,
         maps,
@@ -44,6 +45,7 @@ def init_app(app: Flask) -> None:
     accounts.init_app(app)
     lists.init_app(app)
     pageinfo.init_app(app)
+    export.init_app(app)
     search_views.init_app(app)
     rest_api.init_app(app)
     app.add_url_rule("/favicon.ico", "favicon", favicon)
