@@ -263,3 +263,13 @@ def test_raw_html_outside_the_inline_allowlist_shows_as_text() -> None:
     assert "After." in html  # an unclosed raw table must not swallow the rest of the page
     assert "&lt;table&gt;" in html and "&lt;div&gt;" in html and "<sup>2</sup>" in html
     assert "note" not in html
+
+
+def test_escaped_pipes_in_table_cells_are_pipes_of_the_cell_text():
+    """GFM: "\\|" in a cell is replaced by "|" before the cell's inline markup is read, so a
+    piped link or a template call with arguments fits in a cell."""
+    html = html_of("| a | b |\n|---|---|\n| [[Kosovo\\|the K]] | x \\| y |\n")
+    assert '<a href="/wiki/Kosovo?action=edit&amp;redlink=1"' in html
+    assert ">the K</a>" in html
+    assert "<td>x | y</td>" in html
+    assert "\\" not in html

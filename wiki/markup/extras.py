@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mistune import HTMLRenderer, Markdown
+from mistune import BlockState, HTMLRenderer, Markdown
 from mistune.util import escape
 
 from wiki.markup.toc import REFERENCES
@@ -104,8 +104,24 @@ def move_references(html: str, marker: str) -> str | None:
     return html[:start].replace(marker, section.rstrip("\n"), 1)
 
 
+def _unescape_cell_pipes(tokens: list[dict[str, Any]]) -> None:
+    """A table cell's "\\|" is a "|" of the cell's text, as GFM reads it: replaced before the
+    cell's inline markup is parsed, so [[Kosovo\\|the K]] in a cell is a piped link."""
+    stack = list(tokens)
+    while stack:
+        token = stack.pop()
+        if token.get("type") == "table_cell" and "text" in token:
+            token["text"] = token["text"].replace("\\|", "|")
+        stack.extend(token.get("children") or ())
+
+
+def _table_cell_pipes(_md: Markdown, state: BlockState) -> None:
+    _unescape_cell_pipes(state.tokens)
+
+
 def wiki_html(md: Markdown) -> None:
     """mistune plugin: the overrides above (registered after the table and footnotes plugins)."""
+    md.before_render_hooks.append(_table_cell_pipes)
     if md.renderer is None:
         return
     md.renderer.register("table_cell", render_table_cell)
