@@ -269,7 +269,7 @@ def test_escaped_pipes_in_table_cells_are_pipes_of_the_cell_text():
     """GFM: "\\|" in a cell is replaced by "|" before the cell's inline markup is read, so a
     piped link or a template call with arguments fits in a cell."""
     html = html_of("| a | b |\n|---|---|\n| [[Kosovo\\|the K]] | x \\| y |\n")
-    assert '<a href="/wiki/Kosovo?action=edit&amp;redlink=1"' in html
+    assert '<a href="/wiki/Kosovo"' in html
     assert ">the K</a>" in html
     assert "<td>x | y</td>" in html
     assert "\\" not in html
