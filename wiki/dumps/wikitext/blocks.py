@@ -84,7 +84,9 @@ def _lines(nodes: Any, ctx: Context, fresh: bool) -> list[_Line | Any]:
                 if index:
                     close(True)
                 piece, dropped = drop_switches(piece, ctx)
-                line.removed = line.removed or dropped
+                if dropped:
+                    line.removed = True
+                    piece = piece if line.parts else piece.lstrip()
                 if piece:
                     line.parts.append(piece)
         elif _is_block(node):
@@ -131,13 +133,10 @@ def _list_items(line: _Line, ctx: Context) -> list[ListItem]:
     while parts and _marker(parts[0]):
         prefix += _marker(parts.pop(0))
     if prefix.endswith(";"):
-        ctx.note("definition list written as bold terms with indented definitions")
         split = next((i for i, part in enumerate(parts) if _marker(part) == ":"), None)
         if split is not None:
             return [ListItem(prefix, inline_markdown(parts[:split], ctx)),
                     ListItem(prefix[:-1] + ":", inline_markdown(parts[split + 1:], ctx))]
-    if prefix.endswith(":") and ";" not in prefix:
-        ctx.note("indented lines written as block quotations")
     return [ListItem(prefix, inline_markdown(parts, ctx))]
 
 
@@ -156,6 +155,11 @@ class _Grouper:
             self.blocks.append(Paragraph("\n".join(self.paragraph)))
         if self.items:
             self.blocks.append(ItemList(tuple(self.items)))
+            markers = "".join(item.prefix for item in self.items)
+            if ";" in markers:
+                self.ctx.note("definition list written as bold terms with indented definitions")
+            elif ":" in markers:
+                self.ctx.note("indented lines written as block quotations")
         if self.preformatted:
             self.blocks.append(Code("\n".join(self.preformatted)))
         self.paragraph, self.items, self.preformatted = [], [], []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from wiki.dumps.wikitext.safety import STAND_INS, restore
+from wiki.dumps.wikitext.safety import restore
 
 # Always escaped: emphasis, code, links and footnotes, HTML, tables, templates, strikethrough
 # (and signatures, "~~~~"), and the backslash itself.
@@ -30,10 +30,19 @@ def _needs_escape(text: str, index: int) -> bool:
         before = text[index - 1] if index else " "
         after = text[index + 1] if index + 1 < len(text) else " "
         return not (before.isalnum() and after.isalnum())
-    if char == "&":  # would start an entity
-        after = text[index + 1] if index + 1 < len(text) else " "
-        return after == "#" or after.isalnum()
+    if char == "&":
+        return _starts_entity(text, index)
     return False
+
+
+def _starts_entity(text: str, index: int) -> bool:
+    """Whether the "&" at index begins something Markdown would read as an entity."""
+    end = index + 1
+    if text[end:end + 1] == "#":
+        end += 1
+    while end < len(text) and end - index < 34 and text[end].isascii() and text[end].isalnum():
+        end += 1
+    return end > index + 1 and text[end:end + 1] == ";"
 
 
 def escape_line(line: str, line_start: bool) -> str:
@@ -64,11 +73,6 @@ def escape_text(text: str, line_start: bool = False) -> str:
 def plain(text: str) -> str:
     """Text kept as typed (code, a template's source): stand-ins back to their characters."""
     return restore(text)
-
-
-def has_stand_ins(text: str) -> bool:
-    """Whether text holds a stand-in for a neutralized opener."""
-    return any(stand_in in text for stand_in in STAND_INS)
 
 
 def emphasis(inner: str, marker: str, html_tag: str, before: str, after: str) -> str:

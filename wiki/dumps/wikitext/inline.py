@@ -18,7 +18,6 @@ from wiki.dumps.wikitext.escape import (
     code_span,
     emphasis,
     escape_text,
-    has_stand_ins,
     link_destination,
     plain,
 )
@@ -103,8 +102,6 @@ class Inline:
     def text(self, text: str) -> None:
         """Plain text, escaped."""
         text, _ = drop_switches(text, self.ctx)
-        if has_stand_ins(text):
-            self.ctx.note("unclosed markup kept as text")
         escaped = escape_text(text, self.at_line_start())
         if escaped:
             self.parts.append(escaped)

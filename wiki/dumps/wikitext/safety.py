@@ -14,6 +14,7 @@ not parsed but kept as plain text, with a note.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterator
 
 # Stand-ins for the first character of an opener that nothing closes.
@@ -36,6 +37,10 @@ WRAPPERS = frozenset({"div", "span", "center", "font", "small", "big", "blockquo
                       "u", "s", "strike", "del", "ins", "sup", "sub", "em", "strong", "code",
                       "tt", "p", "abbr", "cite", "q", "kbd", "mark", "var", "samp"})
 _MAX_TAG_NAME = 40
+# Tags whose text is read as typed: nothing inside them is markup.
+VERBATIM = frozenset({"nowiki", "pre", "syntaxhighlight", "source", "math", "chem", "ce",
+                      "score", "timeline", "graph", "templatedata", "hiero", "gallery"})
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
 def restore(text: str) -> str:
@@ -132,12 +137,28 @@ def _unclosed_comments(text: str) -> list[int]:
     return [after + position for position in _occurrences(text[after:], "<!--")]
 
 
+def _verbatim_end(lowered: str, name: str, start: int) -> int:
+    """Where the text of a tag read as typed (opened before start) ends, or -1."""
+    if name == "!--":
+        return lowered.find("-->", start)
+    return lowered.find(f"</{name}", start)
+
+
 def _tag_scan(text: str) -> tuple[list[int], list[tuple[int, int]]]:
-    """(openers of tags that no closing tag pairs with, spans of stray wrapper tags to drop)."""
+    """(openers of tags that no closing tag pairs with, spans of stray wrapper tags to drop).
+    What comments and tags read as typed (<nowiki>, <pre>, ...) hold is not looked at."""
+    lowered = text.translate(_ASCII_LOWER)  # same length, unlike str.lower()
     open_tags: dict[str, list[tuple[int, int]]] = {}
     stray: list[tuple[int, int]] = []
-    next_close = -1
+    next_close = skip_to = -1
     for position in _occurrences(text, "<"):
+        if position < skip_to:
+            continue
+        if text.startswith("<!--", position):
+            skip_to = _verbatim_end(lowered, "!--", position + 4)
+            if skip_to < 0:
+                break
+            continue
         closing = text.startswith("</", position)
         name_start = position + (2 if closing else 1)
         name_end = name_start
@@ -157,6 +178,11 @@ def _tag_scan(text: str) -> tuple[list[int], list[tuple[int, int]]]:
                 open_tags[name].pop()
             elif name in WRAPPERS:
                 stray.append(span)
+        elif text[next_close - 1] != "/" and name in VERBATIM:
+            skip_to = _verbatim_end(lowered, name, next_close)
+            if skip_to < 0:  # never closed: the rest is text
+                open_tags.setdefault(name, []).append(span)
+                break
         elif text[next_close - 1] != "/" and name not in _SINGLE:
             open_tags.setdefault(name, []).append(span)
     unclosed: list[int] = []
