@@ -71,7 +71,7 @@ def _convert(wikitext: str) -> Conversion:
     parts.append(to_markdown(blocks))
     parts.append(_footnote_definitions(ctx))
     if rest:
-        parts.append(escape_text(rest, line_start=True))
+        parts.append(escape_text(rest.rstrip("\n"), line_start=True))
     markdown = "\n\n".join(part for part in parts if part.strip())
     return Conversion(markdown + "\n" if markdown else "", ctx.notes)
 
