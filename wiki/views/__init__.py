@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
         articles,
         errors,
         helpers,
+        imports,
         lists,
         maps,
         page_cache,
@@ -42,6 +43,7 @@ def init_app(app: Flask) -> None:
     special.init_app(app)
     relations.init_app(app)
     accounts.init_app(app)
+    imports.init_app(app)
     lists.init_app(app)
     pageinfo.init_app(app)
     search_views.init_app(app)
