@@ -168,12 +168,10 @@ class _Guard:
         except ParseError as error:
             raise parse_error(self._name, error) from error
 
-    def _position(self) -> tuple[int, int]:
-        expat_parser = self._parser.parser
-        return expat_parser.CurrentLineNumber, expat_parser.CurrentColumnNumber + 1
-
     def _refuse(self, reason: str) -> NoReturn:
-        raise DumpError(f"{where(self._name, *self._position())}: {reason}.")
+        # Inside a handler expat's column is the end of the construct, but its line is right.
+        line = self._parser.parser.CurrentLineNumber
+        raise DumpError(f"{where(self._name, line)}: {reason}.")
 
     def _check_root(self, root: _RootSeen) -> None:
         tag = root.tag.rpartition("}")[2]
