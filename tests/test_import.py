@@ -237,6 +237,19 @@ def test_a_dump_imports_with_every_revision_as_it_was(app: Flask, client: FlaskC
     assert redirected.status_code in {200, 301, 302}
 
 
+def test_hidden_authors_and_empty_texts(app: Flask, tmp_path: Path) -> None:
+    xml = page_xml("Blanked", [Rev(1, "2021-01-01T00:00:00Z", "Something.", user="Ann"),
+                               Rev(2, "2021-01-02T00:00:00Z", "", user="Bea")])
+    xml = xml.replace('<text bytes="0" xml:space="preserve"></text>', '<text bytes="0" />')
+    xml = xml.replace("<contributor><username>Bea</username><id>3</id></contributor>",
+                      '<contributor deleted="deleted" />')
+    assert '<contributor deleted="deleted" />' in xml and '<text bytes="0" />' in xml
+    result = run_import(app, write(tmp_path, dump(xml)))
+    assert result.exit_code == 0, result.output
+    assert [(r.author, r.text) for r in revisions_of(app, "Blanked")] == [
+        ("Ann", "Something."), ("Unknown user", "")]
+
+
 def test_edits_made_here_are_not_marked_imported(app: Flask, client: FlaskClient) -> None:
     create(app, "Local", "Written here.")
     assert "(imported)" not in client.get("/wiki/Local?action=history").get_data(as_text=True)
