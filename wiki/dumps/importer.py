@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import IO, Any
 
-from wiki import actionlog, pages
+from wiki import actionlog, pages, permissions
 from wiki.db import write_transaction
 from wiki.dumps import wikitext
 from wiki.dumps.reader import DumpPage, PageUnreadable, read_pages
@@ -46,6 +46,7 @@ def import_dump(raw: IO[bytes], file_name: str, *, by: Author, max_xml_bytes: in
     """Import every page of a dump file (plain, gzip or bzip2 XML, open at its start) as `by`,
     an administrator; `progress` is called after each page. With dry_run nothing is written:
     the report says what an import would do."""
+    permissions.require_admin(by.role, "import pages")
     report = ImportReport(display_name(file_name), dry_run)
     try:
         stream = open_dump(raw, report.file_name, max_xml_bytes)
