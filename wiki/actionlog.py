@@ -1,5 +1,5 @@
-"""The action log: protections, deletions, undeletions, rollbacks, new accounts and sessions
-ended by administrators, as Special:Log and each page's history show them."""
+"""The action log: protections, deletions, undeletions, rollbacks, new accounts, sessions ended
+by administrators and imports, as Special:Log and each page's history show them."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ ACTIONS = {
     "rollback": "rolled back edits on",
     "newusers": "created the account of",
     "endsessions": "ended every session of",
+    "import": "imported",
 }
 
 

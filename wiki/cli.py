@@ -1,12 +1,14 @@
 """Command-line tasks (flask --app wiki ...): init migrates, checks the wiki templates, seeds and
 runs the upgrade steps (e.g. old hub titles become redirects); seed alone (with the upgrade
-steps); accounts; caches; a synthetic corpus for benchmarks; export to XML and backups.
+steps); accounts; caches; a synthetic corpus for benchmarks; export to XML, import of a MediaWiki
+XML export, and backups.
 
 Commands call the services only; the seeded pages are saved through pages.save_edit like any edit.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import BinaryIO
 
@@ -15,9 +17,10 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import Migrate, upgrade
 
-from wiki import accounts, backup, corpus, rendering, search, seed
+from wiki import accounts, backup, corpus, pages, rendering, search, seed
 from wiki.db import db, write_transaction
-from wiki.dumps import export
+from wiki.dumps import export, importer
+from wiki.dumps.progress import Progress
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Search tables are made by hand in their migration; autogenerate must not propose dropping them.
@@ -171,6 +174,31 @@ def backup_command(path: Path, step_pages: int) -> None:
                f"{report.path} in {report.seconds:.1f} s; the copy passed its check.")
 
 
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True,
+              help="Read and check the whole file and report what would be imported; write "
+                   "nothing.")
+@click.option("--max-xml-bytes", type=click.IntRange(min=1), default=2 * 1024**3,
+              show_default=True,
+              help="Stop after this much XML, once decompressed (a guard against compression "
+                   "bombs).")
+@with_appcontext
+def import_command(file: Path, dry_run: bool, max_xml_bytes: int) -> None:
+    """Import a MediaWiki XML export (FILE: .xml, .xml.gz or .xml.bz2) with every revision's
+    author, time, summary and minor flag; wikitext is converted to Markdown. Exits with 1 when
+    a page failed or the file could not be read to its end."""
+    with file.open("rb") as raw:
+        progress = Progress(sys.stderr, raw, file.stat().st_size)
+        report = importer.import_dump(raw, file.name, by=pages.SYSTEM, dry_run=dry_run,
+                                      max_xml_bytes=max_xml_bytes, progress=progress)
+        progress.finish(report)
+    for line in report.lines():
+        click.echo(line)
+    if not report.complete:
+        raise click.exceptions.Exit(1)
+
+
 def init_app(app: Flask) -> None:
     """Register the commands and Flask-Migrate's `flask db` group."""
     migrate.init_app(app, db)
@@ -182,3 +210,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(generate_corpus_command)
     app.cli.add_command(export_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(import_command)

@@ -28,6 +28,12 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
     ("WIKI_MAX_REQUEST_BYTES", 8 * 1024 * 1024,
      "Largest request body; above it the body is not read at all (413)."),
     ("WIKI_MAX_SUMMARY_CHARS", 500, "Longest edit summary."),
+    ("WIKI_IMPORT_MAX_BYTES", 8 * 1024 * 1024,
+     "Largest dump file Special:Import accepts, as uploaded (413 above it); a request is also "
+     "bound by WIKI_MAX_REQUEST_BYTES. Larger dumps go through `flask import`."),
+    ("WIKI_IMPORT_MAX_DECOMPRESSED_BYTES", 256 * 1024 * 1024,
+     "Most XML Special:Import reads from one file once decompressed: a guard against "
+     "compression bombs (`flask import` has --max-xml-bytes)."),
     ("WIKI_HISTORY_LIMIT", 50, "Revisions per history page unless ?limit= says otherwise."),
     ("WIKI_HISTORY_MAX_LIMIT", 500, "Largest ?limit= a history or list page accepts."),
     ("WIKI_FEED_DIFF_BYTES", 32 * 1024,

@@ -58,6 +58,8 @@ class Revision(Model):
     text: Mapped[str] = mapped_column(sa.Text)
     size: Mapped[int] = mapped_column(sa.Integer)  # UTF-8 bytes of text
     sha1: Mapped[str] = mapped_column(sa.String(40))
+    # Came from a MediaWiki XML dump (Special:Import, `flask import`) with its own author and time.
+    imported: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
 
     page: Mapped[Page] = relationship(foreign_keys=[page_id])
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from functools import cache
 
 import sqlalchemy as sa
@@ -320,19 +320,27 @@ def _write(title: Title, plan: _Plan, author: Author, base_revision_id: int | No
     if plan.note:
         summary = f"{summary} ({plan.note})" if summary else plan.note
     revision = _insert_revision(page, current, plan.text, author, summary[:500], minor)
-    if plan.fresh.recorder.still_current():
-        rendering.store_render(revision.id, plan.fresh)
-    rendered = plan.fresh.rendered
+    _finish(title, page, revision, plan.fresh, plan.searchable, before)
+    return SaveResult(plan.status, page, revision, base_revision_id)
+
+
+def _finish(title: Title, page: Page, revision: Revision, fresh: rendering.FreshRender,
+            searchable: Document, before: invalidation.PageState) -> None:
+    """Make `revision` (rendered as `fresh`) the page's latest: store its render if its answers
+    still hold, the page's links and categories, its search entry and redirect flag, and drop
+    the renders the change alters."""
+    if fresh.recorder.still_current():
+        rendering.store_render(revision.id, fresh)
+    rendered = fresh.rendered
     rendering.record_links(page, rendered)
-    search.index_page(page, title, plan.searchable)
+    search.index_page(page, title, searchable)
     page.latest_revision_id = revision.id
-    page.is_redirect = redirect_target(plan.text) is not None
+    page.is_redirect = redirect_target(revision.text) is not None
     after = invalidation.PageState(
         exists=True, is_redirect=page.is_redirect, categories=frozenset(rendered.categories),
         links=frozenset(rendered.links),
     )
     invalidation.publish([invalidation.PageChange(title, before, after)], registry())
-    return SaveResult(plan.status, page, revision, base_revision_id)
 
 
 def _locked_page(title: Title) -> Page | None:
@@ -376,20 +384,173 @@ def _merge_with_current(
 
 
 def _insert_revision(page: Page, parent: Revision | None, text: str, author: Author,
-                     summary: str, minor: bool) -> Revision:
-    """Insert a revision; timestamps strictly increase along a page's history."""
-    timestamp = clock.utcnow()
-    if parent is not None and timestamp <= parent.timestamp:
-        timestamp = parent.timestamp + timedelta(seconds=1)
+                     summary: str, minor: bool, *, timestamp: datetime | None = None,
+                     imported: bool = False) -> Revision:
+    """Insert a revision; timestamps strictly increase along a page's history. An edit is
+    stamped now (a second after its parent if that is not later); an imported revision brings
+    its own timestamp, which must be later than its parent's."""
+    if timestamp is None:
+        timestamp = clock.utcnow()
+        if parent is not None and timestamp <= parent.timestamp:
+            timestamp = parent.timestamp + timedelta(seconds=1)
+    elif parent is not None and timestamp <= parent.timestamp:
+        raise ValueError("a revision must be newer than the one before it")
     data = text.encode("utf-8")
     revision = Revision(
         page_id=page.id, parent_id=parent.id if parent else None, timestamp=timestamp,
         author=author.name, author_is_ip=author.is_ip, summary=summary, minor=minor,
-        text=text, size=len(data), sha1=hashlib.sha1(data).hexdigest(),
+        text=text, size=len(data), sha1=hashlib.sha1(data).hexdigest(), imported=imported,
     )
     db.session.add(revision)
     db.session.flush()
     return revision
+
+
+@dataclass(frozen=True)
+class ImportedRevision:
+    """A revision read from a dump: its Markdown text, author, timestamp (UTC, naive), summary
+    and minor flag, and its id in the dump (for reports)."""
+
+    text: str
+    author: Author
+    timestamp: datetime
+    summary: str = ""
+    minor: bool = False
+    source_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What an import did to one page: whether it created the page, how many revisions it
+    appended, how many it skipped as already there, and those it left out as not newer than
+    the page's latest revision."""
+
+    title: Title
+    created: bool
+    imported: int
+    skipped: int
+    older: tuple[ImportedRevision, ...]
+
+
+@dataclass(frozen=True)
+class _ImportPlan:
+    """What an import of one page will write, worked out before taking the write lock."""
+
+    current_id: int | None
+    new: tuple[ImportedRevision, ...]
+    skipped: int
+    older: tuple[ImportedRevision, ...]
+    fresh: rendering.FreshRender | None
+    searchable: Document | None
+
+
+def import_revisions(title: Title, revisions: Sequence[ImportedRevision], *, by: Author,
+                     dry_run: bool = False) -> ImportOutcome:
+    """The one writer's import: append a dump's revisions of one page, each with its own author,
+    timestamp, summary and minor flag and marked imported, in one transaction.
+
+    A revision already on the page (same SHA-1 and timestamp) is skipped, so importing a dump
+    twice changes nothing; one not newer than the page's latest revision is left out and
+    reported as older, never spliced into the middle of a history. The page is then finished as
+    a save finishes it, but only its new latest revision is rendered (older ones render when
+    viewed). With dry_run nothing is written or rendered.
+    """
+    permissions.require_admin(by.role, "import pages")
+    if title.namespace == SPECIAL:
+        raise NotEditable("Special pages are generated by the wiki and cannot be imported.")
+    prepared = sorted((_prepare_import(revision) for revision in revisions),
+                      key=lambda pair: pair[0].timestamp)
+    if dry_run:
+        dry = _plan_import(title, prepared, render=False)
+        return _import_outcome(title, dry, dry.current_id is None and bool(dry.new))
+    for attempt in range(SAVE_ATTEMPTS):
+        plan = None if attempt == SAVE_ATTEMPTS - 1 else _plan_import(title, prepared)
+        try:
+            with write_transaction():
+                if plan is None:
+                    plan = _plan_import(title, prepared)
+                return _write_import(title, plan)
+        except _PageMoved:
+            continue
+    raise PageBusy(f'"{title.full}" is being changed too often right now to import it; nothing '
+                   "was imported.", retry_after=5)
+
+
+def _prepare_import(revision: ImportedRevision) -> tuple[ImportedRevision, str]:
+    """The revision as it will be stored (text normalized as a save normalizes it, summary on
+    one line and cut to the column), and the SHA-1 of its text; ArticleTooLarge if too long."""
+    text = normalize_text(revision.text)
+    data = text.encode("utf-8")
+    limit = current_app.config["WIKI_MAX_ARTICLE_BYTES"]
+    if len(data) > limit:
+        raise ArticleTooLarge(f"Revision {revision.source_id} is {len(data):,} bytes; the largest "
+                              f"page allowed is {limit:,} bytes.")
+    stored = replace(revision, text=text, summary=" ".join(revision.summary.split())[:500],
+                     timestamp=revision.timestamp.replace(microsecond=0))
+    return stored, hashlib.sha1(data).hexdigest()
+
+
+def _plan_import(title: Title, prepared: Sequence[tuple[ImportedRevision, str]], *,
+                 render: bool = True) -> _ImportPlan:
+    """Sort the revisions into new, already there and older, and render the new latest."""
+    page = find_page(title)
+    if page is not None and page.is_deleted:
+        raise PageDeleted(f'"{title.full}" was deleted. An administrator can undelete it before '
+                          "importing into it.")
+    current = latest_revision(page) if page and page.latest_revision_id else None
+    present: set[tuple[str, datetime]] = set()
+    if page is not None:  # fetched once per page, not per revision
+        present = {(sha1, timestamp) for sha1, timestamp in db.session.execute(
+            sa.select(Revision.sha1, Revision.timestamp).where(Revision.page_id == page.id))}
+    latest = current.timestamp if current else None
+    new: list[ImportedRevision] = []
+    older: list[ImportedRevision] = []
+    skipped = 0
+    for revision, sha1 in prepared:
+        if (sha1, revision.timestamp) in present:
+            skipped += 1
+        elif latest is not None and revision.timestamp <= latest:
+            older.append(revision)
+        else:
+            new.append(revision)
+            present.add((sha1, revision.timestamp))
+            latest = revision.timestamp
+    fresh = searchable = None
+    if new and render:
+        fresh = rendering.render_text(new[-1].text, title, budgeted=True)
+        searchable = search.prepare(title, new[-1].text)
+    return _ImportPlan(current.id if current else None, tuple(new), skipped, tuple(older),
+                       fresh, searchable)
+
+
+def _write_import(title: Title, plan: _ImportPlan) -> ImportOutcome:
+    """Inside the write lock: check the page is where the plan found it, append the new
+    revisions, and finish the page with the last one."""
+    page = _locked_page(title)
+    if page is not None and page.is_deleted:
+        raise PageDeleted(f'"{title.full}" was deleted meanwhile; nothing was imported.')
+    if (page.latest_revision_id if page else None) != plan.current_id:
+        raise _PageMoved()
+    if not plan.new:
+        return _import_outcome(title, plan, False)
+    assert plan.fresh is not None and plan.searchable is not None
+    before = invalidation.page_state(page)
+    created = page is None
+    if page is None:
+        page = Page(namespace=title.namespace, title=title.text, created_at=plan.new[0].timestamp)
+        db.session.add(page)
+        db.session.flush()
+    parent = latest_revision(page) if plan.current_id else None
+    for revision in plan.new:
+        parent = _insert_revision(page, parent, revision.text, revision.author, revision.summary,
+                                  revision.minor, timestamp=revision.timestamp, imported=True)
+    assert parent is not None
+    _finish(title, page, parent, plan.fresh, plan.searchable, before)
+    return _import_outcome(title, plan, created)
+
+
+def _import_outcome(title: Title, plan: _ImportPlan, created: bool) -> ImportOutcome:
+    return ImportOutcome(title, created, len(plan.new), plan.skipped, plan.older)
 
 
 def restore_summary(old: Revision) -> str:

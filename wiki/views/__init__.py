@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
         errors,
         export,
         helpers,
+        imports,
         lists,
         maps,
         page_cache,
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
     special.init_app(app)
     relations.init_app(app)
     accounts.init_app(app)
+    imports.init_app(app)
     lists.init_app(app)
     pageinfo.init_app(app)
     export.init_app(app)

@@ -191,7 +191,7 @@ def contributions(subpage: str) -> ResponseReturnValue:
                            more=more, limit=limit, offset=offset)
 
 
-@special.special_page("Log", "Protections, deletions, rollbacks and new accounts")
+@special.special_page("Log", "Protections, deletions, rollbacks, new accounts and imports")
 def action_log(subpage: str) -> ResponseReturnValue:
     """Special:Log (?type=, ?page=, ?user=), newest first."""
     kind = request.args.get("type", subpage or "")[:32]
