@@ -509,3 +509,12 @@ def test_special_import_without_a_file_is_400(admin: FlaskClient) -> None:
 def test_special_import_is_listed(client: FlaskClient) -> None:
     html = client.get("/wiki/Special:SpecialPages").get_data(as_text=True)
     assert "Special:Import" in html
+
+
+def test_imports_are_import_upload_entries_of_the_api_log(app: Flask, client: FlaskClient,
+                                                           tmp_path: Path) -> None:
+    assert run_import(app, write(tmp_path, story_dump())).exit_code == 0
+    body = client.get("/w/api.php", query_string={
+        "action": "query", "list": "logevents", "letype": "import", "format": "json"}).get_json()
+    events = body["query"]["logevents"]
+    assert [(event["type"], event["action"]) for event in events] == [("import", "upload")]
