@@ -2,7 +2,7 @@
 
 Revision ID: 7c3e91a4d2b8
 Revises: 4e7d2a9c1b35
-Create Date: 2026-12-02 12:00:00.000000
+Create Date: 2026-11-30 12:00:00.000000
 
 """
 
@@ -17,11 +17,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("revisions", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("imported", sa.Boolean(), server_default=sa.false(),
-                                      nullable=False))
+    # A plain ADD COLUMN, not a batch: on SQLite a batch would copy revisions to a new table,
+    # which the foreign keys pointing at it forbid once pages exist.
+    op.add_column("revisions", sa.Column("imported", sa.Boolean(), server_default=sa.false(),
+                                         nullable=False))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("revisions", schema=None) as batch_op:
-        batch_op.drop_column("imported")
+    # Not a batch either: ALTER TABLE ... DROP COLUMN works on both engines.
+    op.execute("ALTER TABLE revisions DROP COLUMN imported")
