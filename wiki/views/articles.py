@@ -16,7 +16,7 @@ from wiki.diff import diff_texts
 from wiki.errors import BadParameter, PageNotFound
 from wiki.existence import is_readable
 from wiki.models import Page, Revision
-from wiki.titles import SPECIAL, Title, page_url, parse_title, try_parse_title
+from wiki.titles import FILE, MEDIA, SPECIAL, Title, page_url, parse_title, try_parse_title
 from wiki.views import editing, feeds, lists, missing, moderation, page_cache, pageinfo
 from wiki.views.helpers import int_arg, required_int_arg
 
@@ -55,6 +55,8 @@ def dispatch(raw_title: str) -> ResponseReturnValue:
         from wiki.views import special
 
         return special.dispatch(title)
+    if title.namespace == MEDIA:  # a Media: link names the file; its page is File:
+        return redirect(Title(FILE, title.text).path, code=301)
     if raw_title != title.url_part:
         query = request.query_string.decode()
         return redirect(title.path + ("?" + query if query else ""), code=301)

@@ -15,7 +15,7 @@ from wiki.api.action.namespaces import API_NAMESPACES, TEMPLATE
 from wiki.api.action.params import Param, Parsed, format_timestamp
 from wiki.api.action.result import JsonBool, content
 from wiki.clock import utcnow
-from wiki.titles import SPECIAL
+from wiki.titles import VIRTUAL_NAMESPACES
 from wiki.urls import absolute_url
 
 GENERATOR = "MediaWiki 1.39.0"
@@ -98,7 +98,7 @@ def _namespaces() -> dict[str, Any]:
         if number == 0:
             entry["content"] = True
         entry["nonincludable"] = False
-        if number == SPECIAL:
+        if number in VIRTUAL_NAMESPACES:
             entry["subpages"] = False
         found[str(number)] = entry
     return found
