@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 MAIN, TALK, USER, USER_TALK, CATEGORY, CATEGORY_TALK, SPECIAL = 0, 1, 2, 3, 14, 15, -1
+FILE, FILE_TALK, MEDIA = 6, 7, -2
 NAMESPACES: dict[int, str] = {
     MAIN: "",
     TALK: "Talk",
@@ -20,9 +21,14 @@ NAMESPACES: dict[int, str] = {
     USER_TALK: "User talk",
     CATEGORY: "Category",
     CATEGORY_TALK: "Category talk",
+    FILE: "File",
+    FILE_TALK: "File talk",
+    MEDIA: "Media",
     SPECIAL: "Special",
 }
 _NAMESPACE_BY_NAME = {name.lower(): number for number, name in NAMESPACES.items() if name}
+# MediaWiki's older names of the file namespaces, still understood in links
+_NAMESPACE_BY_NAME.update({"image": FILE, "image talk": FILE_TALK})
 
 MAX_TITLE_BYTES = 255
 _FORBIDDEN = set("#<>[]|{}")
