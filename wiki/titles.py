@@ -30,6 +30,8 @@ NAMESPACES: dict[int, str] = {
 # a file directly (the page of File:X shows it).
 VIRTUAL_NAMESPACES = frozenset({SPECIAL, MEDIA})
 _NAMESPACE_BY_NAME = {name.lower(): number for number, name in NAMESPACES.items() if name}
+# MediaWiki's older names of the file namespaces, still understood in links
+_NAMESPACE_BY_NAME.update({"image": FILE, "image talk": FILE_TALK})
 
 MAX_TITLE_BYTES = 255
 _FORBIDDEN = set("#<>[]|{}")
