@@ -230,12 +230,15 @@ def save_edit(
     base_revision_id: int | None,
     summary: str = "",
     minor: bool = False,
+    null_revision: bool = False,
 ) -> SaveResult:
     """The one writer: save text as the page's new revision, or say why not.
 
     base_revision_id is the revision the editor started from (None to create the page). If the
     page changed since, the edits are merged three ways; overlapping changes raise EditConflict
-    and save nothing. A text equal to the current one saves nothing ("nochange"). Signatures
+    and save nothing. A text equal to the current one saves nothing ("nochange") unless
+    null_revision asks for a revision all the same (MediaWiki's null revision: an upload puts
+    its new file version in the page's history so). Signatures
     in the text are expanded first (pre_save_transform), whichever path the save came by.
 
     The text is merged and rendered before the write lock is taken, so other saves do not wait
@@ -264,11 +267,11 @@ def save_edit(
     attempts = SAVE_ATTEMPTS if small else LARGE_SAVE_ATTEMPTS
     for attempt in range(attempts):
         in_lock = small and attempt == attempts - 1
-        plan = None if in_lock else _plan(title, text, author, base_revision_id)
+        plan = None if in_lock else _plan(title, text, author, base_revision_id, null_revision)
         try:
             with write_transaction():
                 if plan is None:
-                    plan = _plan(title, text, author, base_revision_id)
+                    plan = _plan(title, text, author, base_revision_id, null_revision)
                 return _write(title, plan, author, base_revision_id, summary, minor)
         except _PageMoved:
             continue
@@ -276,7 +279,8 @@ def save_edit(
                    "nothing was saved. Try again in a moment.", text=text, retry_after=5)
 
 
-def _plan(title: Title, text: str, author: Author, base_revision_id: int | None) -> _Plan:
+def _plan(title: Title, text: str, author: Author, base_revision_id: int | None,
+          null_revision: bool = False) -> _Plan:
     """Merge with what was saved since the base, and render the result."""
     page = find_page(title)
     if page is not None and page.is_deleted:
@@ -289,7 +293,7 @@ def _plan(title: Title, text: str, author: Author, base_revision_id: int | None)
     if current is not None and base_revision_id != current.id:
         assert page is not None
         text, status, note = _merge_with_current(page, current, base_revision_id, text, author)
-    if current is not None and current.text == text:
+    if current is not None and current.text == text and not null_revision:
         return _Plan(current.id, text, "nochange", None, None)
     if current is None and not text:
         raise BadParameter("A new page needs some text.", text=text)
