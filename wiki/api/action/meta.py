@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
+from wiki import permissions
 from wiki.api.action import tokens
 from wiki.api.action.context import Context
 from wiki.api.action.modules import Module, ModuleRegistry
@@ -45,10 +46,12 @@ def rights_of(role: str) -> list[str]:
         rights = ["read", "writeapi", "createaccount"]
         if current_app.config["WIKI_ANONYMOUS_EDITS"]:
             rights += ["edit", "createpage", "createtalk"]
+        if permissions.may_upload(role):
+            rights += ["upload", "reupload"]
         return rights
     if role == "admin":
-        return _EDITOR_RIGHTS + _ADMIN_RIGHTS
-    return list(_EDITOR_RIGHTS)
+        return _EDITOR_RIGHTS + ["upload", "reupload"] + _ADMIN_RIGHTS
+    return _EDITOR_RIGHTS + ["upload", "reupload"]
 
 
 def _general() -> dict[str, Any]:
