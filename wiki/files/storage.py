@@ -222,17 +222,17 @@ def versions(page: Page) -> list[FileVersion]:
                                    .order_by(FileVersion.id.desc())))
 
 
-def blob(sha1: str) -> tuple[bytes, str] | None:
-    """The bytes with this SHA-1 and the type they were stored as, if some readable file has
-    them (a deleted file's bytes are not served)."""
-    row = db.session.execute(
+def stored_mime(sha1: str) -> str | None:
+    """The type the bytes with this SHA-1 were stored as, if some readable file has them (a
+    deleted file's bytes are not served)."""
+    return db.session.scalar(
         sa.select(FileVersion.mime).join(Page, Page.id == FileVersion.page_id)
-        .where(FileVersion.sha1 == sha1, readable()).order_by(FileVersion.id.desc()).limit(1)
-    ).first()
-    if row is None:
-        return None
-    data = db.session.scalar(sa.select(FileBlob.data).where(FileBlob.sha1 == sha1))
-    return (data, row[0]) if data is not None else None
+        .where(FileVersion.sha1 == sha1, readable()).order_by(FileVersion.id.desc()).limit(1))
+
+
+def blob_data(sha1: str) -> bytes:
+    """The stored bytes with this SHA-1 (b"" if none)."""
+    return db.session.scalar(sa.select(FileBlob.data).where(FileBlob.sha1 == sha1)) or b""
 
 
 def list_files(limit: int, offset: int = 0) -> tuple[list[ListedFile], bool]:

@@ -183,19 +183,22 @@ def _immutable(response: Response, sha1: str, etag_suffix: str = "") -> Response
     return response
 
 
+def _is_sha1(text: str) -> bool:
+    return len(text) == 40 and not text.strip("0123456789abcdef")
+
+
 @bp.get("/files/<sha1>/<path:name>")
 def original(sha1: str, name: str) -> ResponseReturnValue:
     """The file itself, as stored."""
-    if len(sha1) != 40 or sha1.strip("0123456789abcdef"):
+    if not _is_sha1(sha1):
         abort(404)
-    found = storage.blob(sha1)
-    if found is None:
+    mime = storage.stored_mime(sha1)
+    if mime is None or (mime == SVG_MIME and not current_app.config["WIKI_ALLOW_SVG"]):
         abort(404)
-    data, mime = found
-    response = Response(data, mimetype=mime)
+    if request.if_none_match.contains(sha1):  # the browser has these bytes: do not load them
+        return _immutable(Response(status=304), sha1)
+    response = Response(storage.blob_data(sha1), mimetype=mime)
     if mime == SVG_MIME:
-        if not current_app.config["WIKI_ALLOW_SVG"]:
-            abort(404)
         response.headers["Content-Security-Policy"] = SVG_POLICY
         response.headers["Content-Disposition"] = "attachment"
     return _immutable(response, sha1)
@@ -205,20 +208,19 @@ def original(sha1: str, name: str) -> ResponseReturnValue:
 def thumbnail(sha1: str, width: int, name: str) -> ResponseReturnValue:
     """A thumbnail at a standard width, made on first request and kept on this server's disk;
     another width is redirected to the standard one it rounds up to."""
-    if len(sha1) != 40 or sha1.strip("0123456789abcdef"):
+    if not _is_sha1(sha1):
         abort(404)
     if width not in STANDARD_WIDTHS:
         return redirect(f"/thumb/{sha1}/{thumb_width(width)}px-{name}", code=301)
-    if request.if_none_match.contains(f"{sha1}-{width}"):  # before touching the database
-        return _immutable(Response(status=304), sha1, f"-{width}")
-    found = storage.blob(sha1)
-    if found is None or found[1] not in EXTENSION_OF_MIME:
+    mime = storage.stored_mime(sha1)
+    if mime not in EXTENSION_OF_MIME:
         abort(404)
-    data, mime = found
+    if request.if_none_match.contains(f"{sha1}-{width}"):
+        return _immutable(Response(status=304), sha1, f"-{width}")
     cache = ThumbCache(Path(current_app.config["WIKI_THUMB_DIR"]))
-    try:
+    try:  # the bytes are read from the database only when the thumbnail is missing
         path = cache.get_or_make(sha1, width, EXTENSION_OF_MIME[mime],
-                                 lambda: make_thumbnail(data, mime, width))
+                                 lambda: make_thumbnail(storage.blob_data(sha1), mime, width))
     except BadImage:
         abort(404)
     response = send_file(path, mimetype=mime, conditional=False, etag=False)
