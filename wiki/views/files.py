@@ -104,7 +104,7 @@ def _upload_form(form: UploadForm, *, status: int = 200, **extra: Any) -> Respon
     ), status if allowed or status != 200 else 403
 
 
-@special_page("Upload", "Upload a file", sidebar="Upload file", order=30)
+@special_page("Upload", "Upload a file", sidebar="Upload file", order=45)
 def upload_page(_subpage: str) -> ResponseReturnValue:
     """The upload form (GET), or an upload (POST): redirects to the file's page when stored."""
     if request.method != "POST":
