@@ -58,6 +58,19 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
      "built-in ones; default instance/wikitemplates."),
     ("WIKI_ANONYMOUS_EDITS", True,
      "Whether visitors who are not logged in may edit (their IP address is recorded)."),
+    ("WIKI_ANONYMOUS_UPLOADS", False,
+     "Whether visitors who are not logged in may upload files (only when WIKI_ANONYMOUS_EDITS "
+     "is on too); logged-in editors always may."),
+    ("WIKI_MAX_UPLOAD_BYTES", 10 * 1024 * 1024,
+     "Largest file an upload may carry; a larger one answers 413 with the form kept."),
+    ("WIKI_MAX_IMAGE_PIXELS", 50_000_000,
+     "Most pixels (width times height) an uploaded image may have; refuses decompression "
+     "bombs."),
+    ("WIKI_ALLOW_SVG", False,
+     "Whether SVG files may be uploaded; they are then served only as sandboxed downloads."),
+    ("WIKI_THUMB_DIR", None,
+     "Where each server keeps the thumbnails it has made (rebuilt on demand); default "
+     "instance/thumbs."),
     ("WIKI_EDIT_RATE_LIMIT", "30/minute;300/hour",
      "Edits allowed per IP address and, separately, per account (Flask-Limiter syntax)."),
     ("WIKI_LOGIN_RATE_LIMIT", "5/5minutes",
@@ -97,6 +110,8 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         app.config["WIKI_DATABASE_URL"] = "sqlite:///" + str(instance / "wiki.sqlite3")
     if not app.config["WIKI_MAP_CACHE_DIR"]:
         app.config["WIKI_MAP_CACHE_DIR"] = str(instance / "maps")
+    if not app.config["WIKI_THUMB_DIR"]:
+        app.config["WIKI_THUMB_DIR"] = str(instance / "thumbs")
     if not app.config["WIKI_TEMPLATES_DIR"]:
         app.config["WIKI_TEMPLATES_DIR"] = str(instance / "wikitemplates")
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["WIKI_DATABASE_URL"]

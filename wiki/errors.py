@@ -91,3 +91,25 @@ class PageBusy(WikiError):
 
     status = 503
     code = "pagebusy"
+
+
+class BadUpload(WikiError):
+    """The uploaded file is refused: not an image this wiki takes, a bad name, or no file."""
+
+    status = 415
+    code = "verification-error"
+
+
+class UploadTooLarge(WikiError):
+    """The uploaded file is larger than the wiki accepts."""
+
+    status = 413
+    code = "file-too-large"
+
+
+class UploadWarning(WikiError):
+    """The upload would duplicate or replace a file; `kind` says which ("duplicate", "exists",
+    "nochange"). Nothing was saved; all but "nochange" may be overridden."""
+
+    status = 409
+    code = "fileexists"

@@ -4,6 +4,8 @@ A topic names one answer a render was given:
 - ``title:<namespace>:<text>``: whether that title is a page, and whether it is a redirect;
 - ``template:<key>``: a wiki template's source;
 - ``category:<name>``: which pages are in a category (what a category page lists);
+- ``file:<name>``: an uploaded file's current version (what an image on a page shows);
+- ``fileusage:<name>``: which pages show a file (what its File: page lists);
 - whatever live data declares for its answers (``relations:SRB``, say).
 
 Each stored render keeps its topics (the render_dependencies table). A write describes what it
@@ -50,6 +52,16 @@ def template_topic(key: str) -> str:
 def category_topic(name: str) -> str:
     """The topic of a category's member list."""
     return f"category:{name}"
+
+
+def file_topic(name: str) -> str:
+    """The topic of an uploaded file's current version (name without "File:")."""
+    return f"file:{name}"
+
+
+def file_usage_topic(name: str) -> str:
+    """The topic of the pages that show an uploaded file (they link to its File: title)."""
+    return f"fileusage:{name}"
 
 
 @dataclass(frozen=True)

@@ -28,13 +28,14 @@ from wiki.titles import (
     CATEGORY,
     MAIN,
     NAMESPACES,
-    SPECIAL,
+    VIRTUAL_NAMESPACES,
     Title,
     parse_title,
 )
 
 # Namespaces a reader can list or filter by (Special: pages are generated, never stored).
-LISTED_NAMESPACES: tuple[int, ...] = tuple(sorted(n for n in NAMESPACES if n != SPECIAL))
+LISTED_NAMESPACES: tuple[int, ...] = tuple(sorted(
+    n for n in NAMESPACES if n not in VIRTUAL_NAMESPACES))
 
 
 @dataclass(frozen=True)
@@ -266,7 +267,7 @@ def wanted_pages(limit: int = 100, offset: int = 0) -> tuple[list[Wanted], bool]
         .outerjoin(target, sa.and_(
             target.namespace == Link.to_namespace, target.title == Link.to_title, readable(target),
         ))
-        .where(target.id.is_(None), Link.to_namespace != SPECIAL)
+        .where(target.id.is_(None), Link.to_namespace.not_in(VIRTUAL_NAMESPACES))
         .group_by(Link.to_namespace, Link.to_title)
         .order_by(wanting.desc(), Link.to_namespace, Link.to_title)
         .offset(offset).limit(limit + 1)

@@ -1,9 +1,10 @@
 """A recording Lookups: answers a render's questions from the database and keeps each question
 with its topic and its answer.
 
-The render pipeline asks which titles exist and calls live data; this records what it asked
-(the topics the stored render will depend on) and what it was told, so that a render made
-outside the write lock can be checked inside it (still_current) before it is stored.
+The render pipeline asks which titles exist, which files are uploaded, and calls live data;
+this records what it asked (the topics the stored render will depend on) and what it was told,
+so that a render made outside the write lock can be checked inside it (still_current) before
+it is stored.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from typing import Any
 
 from wiki.existence import existing_titles, page_exists
 from wiki.extensions import LiveData
-from wiki.invalidation import epoch, title_topic
-from wiki.markup import Lookups
+from wiki.invalidation import epoch, file_topic, title_topic
+from wiki.markup import FileInfo, Lookups
 from wiki.markup.wikitemplates import TemplateLibrary
 from wiki.titles import SPECIAL, Title
 
@@ -41,7 +42,8 @@ class RecordingLookups:
 
     def __init__(self, live_data: Mapping[str, LiveData], templates: TemplateLibrary,
                  special_pages: frozenset[str] = frozenset(),
-                 spelling: Callable[[Title], Title | None] | None = None) -> None:
+                 spelling: Callable[[Title], Title | None] | None = None,
+                 files: Callable[[str], FileInfo | None] | None = None) -> None:
         self.live_data = live_data
         # Another spelling of an existing page (a relations pair in other words) links blue:
         # the link leads there. Its answer is made of the two titles' own answers.
@@ -54,6 +56,9 @@ class RecordingLookups:
         self._linkable: dict[Title, bool] = {}
         self._known: dict[Title, bool] = {}  # prefetched answers, not yet asked for
         self.live_answers: dict[tuple[str, tuple[Any, ...]], Any] = {}
+        # The uploaded files asked about (name after "File:") and what each was then.
+        self.files = files
+        self.file_answers: dict[str, FileInfo | None] = {}
         self.topics: set[str] = set()
         self.epoch = epoch()  # read before any answer, so a later change shows in it
 
@@ -92,10 +97,17 @@ class RecordingLookups:
             self.topics.update(data.topics(*key[1]))
         return self.live_answers[key]
 
+    def file(self, name: str) -> FileInfo | None:
+        """The current version of an uploaded file, or None (asked once per render)."""
+        if name not in self.file_answers:
+            self.file_answers[name] = self.files(name) if self.files is not None else None
+            self.topics.add(file_topic(name))
+        return self.file_answers[name]
+
     def lookups(self) -> Lookups:
         """The Lookups to render with."""
         return Lookups(exists=self.exists, live=_RecordedLive(self), templates=self.templates,
-                       prefetch=self.prefetch)
+                       prefetch=self.prefetch, file=self.file)
 
     def still_current(self) -> bool:
         """Whether every answer this render was given is still the answer now (called in the
@@ -106,6 +118,9 @@ class RecordingLookups:
             existing = existing_titles(self.titles)
             if any((title in existing) != answer for title, answer in self.titles.items()):
                 return False
+        if self.files is not None and any(
+                self.files(name) != answer for name, answer in self.file_answers.items()):
+            return False
         for (name, args), answer in self.live_answers.items():
             data = self.live_data.get(name)
             if data is None or data.function(*args) != answer:

@@ -1,6 +1,6 @@
 """Typed models: pages, their immutable revisions, the links and categories of each page's latest
 revision, the render cache kept per revision with what each render depended on, accounts and
-their failed logins, protections and the action log."""
+their failed logins, protections, the action log, and uploaded files with their versions."""
 
 from __future__ import annotations
 
@@ -194,3 +194,34 @@ class CategoryLink(Model):
         sa.ForeignKey("pages.id", ondelete="CASCADE"), primary_key=True
     )
     category: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+
+
+class FileBlob(Model):
+    """The bytes of an uploaded file, stored once per content (keyed by their SHA-1), in the
+    database so that every server and every backup has them."""
+
+    __tablename__ = "file_blobs"
+
+    sha1: Mapped[str] = mapped_column(sa.String(40), primary_key=True)  # lower-case hex
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    size: Mapped[int] = mapped_column(sa.Integer)
+
+
+class FileVersion(Model):
+    """One uploaded version of a file, the file being the File: page it describes. Inserted
+    once and never updated; a page's current version is its newest row."""
+
+    __tablename__ = "file_versions"
+    __table_args__ = (sa.Index("ix_file_versions_page_id_id", "page_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page_id: Mapped[int] = mapped_column(sa.ForeignKey("pages.id"))
+    sha1: Mapped[str] = mapped_column(sa.ForeignKey("file_blobs.sha1"), index=True)
+    mime: Mapped[str] = mapped_column(sa.String(64))
+    width: Mapped[int] = mapped_column(sa.Integer)
+    height: Mapped[int] = mapped_column(sa.Integer)
+    size: Mapped[int] = mapped_column(sa.Integer)
+    uploader: Mapped[str] = mapped_column(sa.String(255))  # account name, or the IP address
+    uploader_is_ip: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    timestamp: Mapped[datetime] = mapped_column(sa.DateTime, index=True)  # UTC, whole seconds
+    comment: Mapped[str] = mapped_column(sa.String(500), default="")

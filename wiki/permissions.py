@@ -74,6 +74,21 @@ def check_edit(page: Page | None, role: str, text: str = "") -> None:
         )
 
 
+def may_upload(role: str) -> bool:
+    """Whether the role may upload files: any account; a visitor only while both anonymous
+    edits and anonymous uploads are on."""
+    if role != "anonymous":
+        return True
+    config = current_app.config
+    return bool(config["WIKI_ANONYMOUS_EDITS"] and config["WIKI_ANONYMOUS_UPLOADS"])
+
+
+def check_upload(role: str) -> None:
+    """Raise Forbidden when the role may not upload files."""
+    if not may_upload(role):
+        raise Forbidden("This wiki asks you to log in before uploading files.", reason="login")
+
+
 def require_admin(role: str, action: str) -> None:
     """Raise Forbidden unless the role is admin."""
     if role != "admin":

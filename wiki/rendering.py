@@ -23,7 +23,15 @@ from wiki import clock
 from wiki.db import WriteBusy, db, write_transaction
 from wiki.errors import RenderTooSlow
 from wiki.extensions import registry
-from wiki.invalidation import category_topic, invalidate, template_topic, title_topic
+from wiki.files import storage
+from wiki.invalidation import (
+    category_topic,
+    file_topic,
+    file_usage_topic,
+    invalidate,
+    template_topic,
+    title_topic,
+)
 from wiki.lookups import RecordingLookups
 from wiki.markup import Rendered, RenderTimeout, render
 from wiki.markup.toc import TocEntry
@@ -37,7 +45,7 @@ from wiki.models import (
     Revision,
     TemplateVersion,
 )
-from wiki.titles import CATEGORY, Title, subject_and_talk
+from wiki.titles import CATEGORY, FILE, Title, subject_and_talk
 
 TEMPLATES_KEY = "wiki.templates"
 STORE_ATTEMPTS = 3
@@ -96,7 +104,8 @@ def render_text(text: str, title: Title | None = None, *, budgeted: bool = False
     """
     recorder = RecordingLookups(registry().live_data, template_library(),
                                 frozenset(registry().special_pages),
-                                spelling=registry().canonical_spelling)
+                                spelling=registry().canonical_spelling,
+                                files=storage.file_info)
     seconds = float(current_app.config["WIKI_RENDER_BUDGET_SECONDS"])
     deadline = time.monotonic() + seconds if budgeted else None
     try:
@@ -115,13 +124,16 @@ def render_text(text: str, title: Title | None = None, *, budgeted: bool = False
 
 def view_topics(title: Title) -> set[str]:
     """What a page's view shows besides its text, tied to its render so that the view changes
-    when they do: its talk (or subject) tab, and a category page's member list."""
+    when they do: its talk (or subject) tab, a category page's member list, and a file page's
+    file and usage."""
     topics = set()
     pair = subject_and_talk(title)
     if pair is not None:
         topics.add(title_topic(pair[1] if pair[0] == title else pair[0]))
     if title.namespace == CATEGORY:
         topics.add(category_topic(title.text))
+    if title.namespace == FILE:  # the file, its versions and the pages using it
+        topics.update({file_topic(title.text), file_usage_topic(title.text)})
     return topics
 
 

@@ -13,16 +13,25 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 MAIN, TALK, USER, USER_TALK, CATEGORY, CATEGORY_TALK, SPECIAL = 0, 1, 2, 3, 14, 15, -1
+FILE, FILE_TALK, MEDIA = 6, 7, -2
 NAMESPACES: dict[int, str] = {
+    MEDIA: "Media",
+    SPECIAL: "Special",
     MAIN: "",
     TALK: "Talk",
     USER: "User",
     USER_TALK: "User talk",
+    FILE: "File",
+    FILE_TALK: "File talk",
     CATEGORY: "Category",
     CATEGORY_TALK: "Category talk",
-    SPECIAL: "Special",
 }
+# Namespaces no page can be in: Special: pages are made by the wiki, and a Media: link names
+# a file directly (the page of File:X shows it).
+VIRTUAL_NAMESPACES = frozenset({SPECIAL, MEDIA})
 _NAMESPACE_BY_NAME = {name.lower(): number for number, name in NAMESPACES.items() if name}
+# MediaWiki's older names of the file namespaces, still understood in links
+_NAMESPACE_BY_NAME.update({"image": FILE, "image talk": FILE_TALK})
 
 MAX_TITLE_BYTES = 255
 _FORBIDDEN = set("#<>[]|{}")
@@ -127,7 +136,7 @@ def try_parse_title(raw: str, default_namespace: int = MAIN) -> Title | None:
 
 
 # Each namespace that has talk pages, and its talk namespace: the one mapping between the two.
-TALK_NAMESPACE_OF = {MAIN: TALK, USER: USER_TALK, CATEGORY: CATEGORY_TALK}
+TALK_NAMESPACE_OF = {MAIN: TALK, USER: USER_TALK, FILE: FILE_TALK, CATEGORY: CATEGORY_TALK}
 SUBJECT_NAMESPACE_OF = {talk: subject for subject, talk in TALK_NAMESPACE_OF.items()}
 
 

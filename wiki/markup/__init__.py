@@ -19,6 +19,7 @@ from mistune.plugins import import_plugin
 
 from wiki.markup import extras
 from wiki.markup.blockstate import LinearBlockState
+from wiki.markup.files import FileInfo
 from wiki.markup.limits import Budget, RenderTimeout, split_at_cost
 from wiki.markup.sanitize import sanitize_html
 from wiki.markup.see_also import see_also
@@ -47,6 +48,10 @@ def _no_prefetch(_titles: Iterable[Title]) -> None:
     return None
 
 
+def _no_files(_name: str) -> FileInfo | None:
+    return None
+
+
 @dataclass(frozen=True)
 class Lookups:
     """What a rendering may know about the rest of the wiki, supplied by the caller: which pages
@@ -58,6 +63,8 @@ class Lookups:
     # Told the titles a text may link to before it is parsed, so that a lookup answered from a
     # database can ask about them in a few batches instead of one query per link.
     prefetch: Callable[[Iterable[Title]], None] = _no_prefetch
+    # The uploaded file of a name (the text after "File:"), or None when there is none.
+    file: Callable[[str], FileInfo | None] = _no_files
 
 
 @dataclass(frozen=True)
@@ -226,4 +233,4 @@ def render(text: str, lookups: Lookups | None = None, *, deadline: float | None 
     )
 
 
-__all__ = ["Lookups", "Rendered", "RenderTimeout", "render"]
+__all__ = ["FileInfo", "Lookups", "Rendered", "RenderTimeout", "render"]

@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
         articles,
         errors,
         export,
+        files,
         helpers,
         imports,
         lists,
@@ -48,6 +49,7 @@ def init_app(app: Flask) -> None:
     lists.init_app(app)
     pageinfo.init_app(app)
     export.init_app(app)
+    files.init_app(app)
     search_views.init_app(app)
     rest_api.init_app(app)
     app.add_url_rule("/favicon.ico", "favicon", favicon)

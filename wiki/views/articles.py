@@ -16,14 +16,14 @@ from wiki.diff import diff_texts
 from wiki.errors import BadParameter, PageNotFound
 from wiki.existence import is_readable
 from wiki.models import Page, Revision
-from wiki.titles import SPECIAL, Title, page_url, parse_title, try_parse_title
-from wiki.views import editing, feeds, lists, missing, moderation, page_cache, pageinfo
+from wiki.titles import FILE, MEDIA, SPECIAL, Title, page_url, parse_title, try_parse_title
+from wiki.views import editing, feeds, files, lists, missing, moderation, page_cache, pageinfo
 from wiki.views.helpers import int_arg, required_int_arg
 
 bp = Blueprint("articles", __name__)
 
 READ_ACTIONS = {"view", "history", "raw", "edit", "info", "protect", "delete", "undelete"}
-WRITE_ACTIONS = {"submit", "restore", "protect", "delete", "undelete", "rollback"}
+WRITE_ACTIONS = {"submit", "restore", "protect", "delete", "undelete", "rollback", "revert"}
 
 
 @bp.get("/")
@@ -55,6 +55,8 @@ def dispatch(raw_title: str) -> ResponseReturnValue:
         from wiki.views import special
 
         return special.dispatch(title)
+    if title.namespace == MEDIA:  # a Media: link names the file; its page is File:
+        return redirect(Title(FILE, title.text).path, code=301)
     if raw_title != title.url_part:
         query = request.query_string.decode()
         return redirect(title.path + ("?" + query if query else ""), code=301)
@@ -66,6 +68,10 @@ def dispatch(raw_title: str) -> ResponseReturnValue:
             return editing.submit(title)
         if action == "restore":
             return editing.restore(title)
+        if action == "revert" and title.namespace == FILE:
+            return files.revert(title)
+        if action == "revert":
+            raise BadParameter("Only a file's page has versions to revert to.")
         return moderation.post(action, title)
     if action not in READ_ACTIONS:
         if action in WRITE_ACTIONS:
@@ -122,6 +128,7 @@ def build_page(title: Title) -> ResponseReturnValue:
         category=lists.category_listing(title), redirect_to=target,
         redirect_loop=target is not None and redirected_from is not None
         and try_parse_title(redirected_from) == target,
+        file_page=files.file_page(title, page) if title.namespace == FILE else None,
     )
 
 

@@ -64,7 +64,7 @@ def _namespace(default: int | None) -> int | None:
     if not raw:
         return default
     if not any(char.isalpha() for char in raw):  # not a name: it must be a number
-        raw = str(parse_int("namespace", raw, minimum=-1, maximum=max(NAMESPACES)))
+        raw = str(parse_int("namespace", raw, minimum=min(NAMESPACES), maximum=max(NAMESPACES)))
     namespace = lists.parse_namespace(raw, default=default)
     if namespace is None and default is not None:
         raise BadParameter('"all" namespaces cannot be listed here; name one.')

@@ -14,7 +14,7 @@ from flask.typing import ResponseReturnValue
 
 from wiki import search
 from wiki.errors import BadParameter, WikiError
-from wiki.titles import MAIN, NAMESPACES, SPECIAL, page_url
+from wiki.titles import MAIN, NAMESPACES, VIRTUAL_NAMESPACES, page_url
 from wiki.views import special
 from wiki.views.helpers import int_arg
 
@@ -25,12 +25,12 @@ MAX_LIMIT = 100
 MAX_OFFSET = 10_000  # deeper than anyone pages; keeps OFFSET scans bounded
 LIMIT_CHOICES = (20, 50, 100)
 MAX_PREFIX_CHARS = 255
-SEARCHABLE_NAMESPACES = tuple(sorted(n for n in NAMESPACES if n != SPECIAL))
+SEARCHABLE_NAMESPACES = tuple(sorted(n for n in NAMESPACES if n not in VIRTUAL_NAMESPACES))
 
 
 def _namespace() -> int:
     """The namespace parameter: a namespace number, Main when absent."""
-    number = int_arg("namespace", MAIN, minimum=-1, maximum=max(NAMESPACES))
+    number = int_arg("namespace", MAIN, minimum=min(NAMESPACES), maximum=max(NAMESPACES))
     if number not in SEARCHABLE_NAMESPACES:
         known = ", ".join(f"{n} ({NAMESPACES[n] or 'Main'})" for n in SEARCHABLE_NAMESPACES)
         raise BadParameter(f'"{number}" is not a namespace that can be searched. '

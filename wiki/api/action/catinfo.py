@@ -1,10 +1,11 @@
-"""prop=categoryinfo (how many pages and subcategories a category holds) and prop=imageinfo,
-which clients such as pywikibot ask for beside prop=info. This wiki has no uploaded files, so
-imageinfo adds nothing, but it accepts every parameter it declares."""
+"""prop=categoryinfo (how many pages and subcategories a category holds) and prop=imageinfo
+(an uploaded file's versions: URL, size, dimensions, SHA-1, type, time and uploader), which
+clients such as pywikibot and mwclient ask for beside prop=info."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import sqlalchemy as sa
 
@@ -14,8 +15,10 @@ from wiki.api.action.pageset import PageSet
 from wiki.api.action.params import Param, Parsed
 from wiki.db import db
 from wiki.existence import readable
-from wiki.models import CategoryLink, Page
-from wiki.titles import CATEGORY
+from wiki.files import storage
+from wiki.models import CategoryLink, FileVersion, Page
+from wiki.titles import CATEGORY, FILE, Title
+from wiki.urls import absolute_url
 
 IMAGEINFO_PROPS = ("timestamp", "user", "userid", "comment", "parsedcomment",
                    "canonicaltitle", "url", "size", "dimensions", "sha1", "mime", "thumbmime",
@@ -47,8 +50,46 @@ def category_info(context: Context, params: Parsed, found: PageSet, cont: str | 
 
 def image_info(context: Context, params: Parsed, found: PageSet, cont: str | None
                ) -> PropResult:
-    """prop=imageinfo: nothing, as no page here is a file."""
-    return PropResult({})
+    """prop=imageinfo: the newest versions (iilimit) of each file page in the set."""
+    wanted = set(params["prop"])
+    limit = int(params["limit"])
+    per_page: dict[int, dict[str, Any]] = {}
+    for ref in found.pages:
+        if ref.page is None or ref.title is None or ref.title.namespace != FILE:
+            continue
+        entries = [version_entry(ref.title.text, version, wanted)
+                   for version in storage.versions(ref.page)[:limit]]
+        if entries:
+            per_page[ref.key] = {"imagerepository": "local", "imageinfo": entries}
+    return PropResult(per_page)
+
+
+def version_entry(name: str, version: FileVersion, wanted: set[str]) -> dict[str, Any]:
+    """One file version as MediaWiki's imageinfo describes it."""
+    url = f"/files/{version.sha1}/{quote(name.replace(' ', '_'), safe='')}"
+    entry: dict[str, Any] = {}
+    if "timestamp" in wanted:
+        entry["timestamp"] = version.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if "user" in wanted:
+        entry["user"] = version.uploader
+        if version.uploader_is_ip:
+            entry["anon"] = True
+    if "comment" in wanted:
+        entry["comment"] = version.comment
+    if "size" in wanted or "dimensions" in wanted:
+        entry.update(size=version.size, width=version.width, height=version.height)
+    if "url" in wanted:
+        entry.update(url=absolute_url(url), descriptionurl=absolute_url(
+            Title(FILE, name).path))
+    if "sha1" in wanted:
+        entry["sha1"] = version.sha1
+    if "mime" in wanted:
+        entry["mime"] = version.mime
+    if "mediatype" in wanted:
+        entry["mediatype"] = "DRAWING" if version.mime == "image/svg+xml" else "BITMAP"
+    if "canonicaltitle" in wanted:
+        entry["canonicaltitle"] = Title(FILE, name).full
+    return entry
 
 
 def register(registry: ModuleRegistry) -> None:
@@ -58,7 +99,7 @@ def register(registry: ModuleRegistry) -> None:
                             Param("continue", help="When more results are available, use this "
                                                    "to continue."),)))
     registry.add(Module("imageinfo", "prop", image_info, "Returns file information and upload "
-                        "history (this wiki has no uploaded files).", prefix="ii", params=(
+                        "history.", prefix="ii", params=(
                             Param("prop", values=IMAGEINFO_PROPS, multi=True,
                                   default=["timestamp", "user"],
                                   help="Which file information to get."),

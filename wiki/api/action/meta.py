@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
+from wiki import permissions
 from wiki.api.action import tokens
 from wiki.api.action.context import Context
 from wiki.api.action.modules import Module, ModuleRegistry
@@ -15,7 +16,7 @@ from wiki.api.action.namespaces import API_NAMESPACES, TEMPLATE
 from wiki.api.action.params import Param, Parsed, format_timestamp
 from wiki.api.action.result import JsonBool, content
 from wiki.clock import utcnow
-from wiki.titles import SPECIAL
+from wiki.titles import VIRTUAL_NAMESPACES
 from wiki.urls import absolute_url
 
 GENERATOR = "MediaWiki 1.39.0"
@@ -45,10 +46,12 @@ def rights_of(role: str) -> list[str]:
         rights = ["read", "writeapi", "createaccount"]
         if current_app.config["WIKI_ANONYMOUS_EDITS"]:
             rights += ["edit", "createpage", "createtalk"]
+        if permissions.may_upload(role):
+            rights += ["upload", "reupload"]
         return rights
     if role == "admin":
-        return _EDITOR_RIGHTS + _ADMIN_RIGHTS
-    return list(_EDITOR_RIGHTS)
+        return _EDITOR_RIGHTS + ["upload", "reupload"] + _ADMIN_RIGHTS
+    return _EDITOR_RIGHTS + ["upload", "reupload"]
 
 
 def _general() -> dict[str, Any]:
@@ -98,7 +101,7 @@ def _namespaces() -> dict[str, Any]:
         if number == 0:
             entry["content"] = True
         entry["nonincludable"] = False
-        if number == SPECIAL:
+        if number in VIRTUAL_NAMESPACES:
             entry["subpages"] = False
         found[str(number)] = entry
     return found

@@ -22,6 +22,7 @@ from wiki.api.action import (
     query,
     revisions,
     templates,
+    upload,
 )
 from wiki.api.action.modules import ModuleRegistry
 
@@ -32,6 +33,7 @@ def register_all(registry: ModuleRegistry) -> None:
     info.register(registry)
     revisions.register(registry)
     catinfo.register(registry)
+    upload.register(registry)
     categories.register(registry)
     templates.register(registry)
     lists.register(registry)

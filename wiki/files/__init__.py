@@ -1,0 +1,1 @@
+"""Uploaded files: storage, thumbnails, and their pages."""
