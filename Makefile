@@ -54,6 +54,7 @@ bench: install-test
 	$(BIN)/python tests/bench/bench_render_limits.py
 	$(BIN)/python tests/bench/bench_feeds.py
 	$(BIN)/python tests/bench/bench_page_weight.py
+	$(BIN)/python tests/bench/bench_thumbs.py
 	$(BIN)/python tests/bench/bench_export.py --revisions 10000 100000
 	$(BIN)/python tests/bench/bench_scale.py --small 1000 --large 20000 --revisions 3 --revised-share 0.1
 	$(BIN)/python tests/bench/bench_import.py

@@ -20,6 +20,7 @@ from mistune.plugins import import_plugin
 from wiki.markup import extras
 from wiki.markup.blockstate import LinearBlockState
 from wiki.markup.files import FileInfo
+from wiki.markup.images import file_finder, file_links
 from wiki.markup.limits import Budget, RenderTimeout, split_at_cost
 from wiki.markup.sanitize import sanitize_html
 from wiki.markup.see_also import see_also
@@ -106,7 +107,7 @@ def build_markdown() -> mistune.Markdown:
     wiki's syntaxes. Plugins are stateless; per-document data lives in state.env."""
     renderer = extras.WikiRenderer(escape=False)
     plugins = [import_plugin(name) for name in ("table", "footnotes", "strikethrough", "url")]
-    plugins += [wikilinks, templates, see_also, toc, extras.wiki_html]
+    plugins += [wikilinks, file_links, templates, see_also, toc, extras.wiki_html]
     return mistune.Markdown(renderer=renderer, plugins=plugins)
 
 
@@ -155,6 +156,7 @@ def _render_document(
         return clean, env
 
     make_link = link_maker(lookups.exists, lambda title: links.__setitem__(title, None))
+    find_file = file_finder(lookups.file, lambda title: links.__setitem__(title, None))
 
     def fragment(value: str) -> Markup:
         return _render_fragment(value, lookups, depth + 1, env_out)
@@ -165,7 +167,8 @@ def _render_document(
         if not budget.take_call():
             outputs.append(Markup(""))
             continue
-        output = render_call(call, fragment, make_link, lookups.live, depth, lookups.templates)
+        output = render_call(call, fragment, make_link, lookups.live, depth, lookups.templates,
+                             file=find_file)
         outputs.append(output if budget.take_output(len(output)) else Markup(""))
 
     def substitute(match: re.Match[str]) -> str:

@@ -19,6 +19,8 @@ USER_HTML_TAGS = frozenset({
     "code", "em", "strong",
 })
 _TAG_NAME = re.compile(r"^<\s*/?\s*([a-zA-Z][a-zA-Z0-9]*)")
+# An image in a figure of its own (see wiki.markup.images); page text cannot write <figure>.
+_FIGURE = re.compile(r"<figure\b.*?</figure>", re.DOTALL)
 
 
 def _user_tag_allowed(html: str) -> bool:
@@ -42,6 +44,23 @@ class WikiRenderer(HTMLRenderer):
         if _user_tag_allowed(stripped):
             return f"<p>{stripped}</p>\n"
         return f"<p>{escape(stripped)}</p>\n"
+
+    def paragraph(self, text: str) -> str:
+        """A paragraph; an image in a figure of its own stands between paragraphs, not in one
+        (a browser would close the paragraph at the figure anyway)."""
+        if "<figure" not in text:
+            return f"<p>{text}</p>\n"
+        out: list[str] = []
+        start = 0
+        for match in _FIGURE.finditer(text):
+            before = text[start:match.start()]
+            if before.strip():
+                out.append(f"<p>{before.strip()}</p>\n")
+            out.append(match.group(0) + "\n")
+            start = match.end()
+        if text[start:].strip():
+            out.append(f"<p>{text[start:].strip()}</p>\n")
+        return "".join(out)
 
     def link(self, text: str, url: str, title: str | None = None) -> str:
         """Markdown links: absolute URLs get class "external" and rel="nofollow ugc"."""

@@ -36,8 +36,9 @@ class FileInfo:
 
     def thumb_url(self, width: int) -> str:
         """The URL of a thumbnail at least width pixels wide (a standard width), or of the
-        file itself for an SVG or when the thumbnail would be no smaller than the file."""
+        file itself for an SVG, beyond the widest standard width, or when the thumbnail would
+        be no smaller than the file."""
         standard = thumb_width(width)
-        if self.is_vector or standard >= self.width:
+        if self.is_vector or standard < width or standard >= self.width:
             return self.original_url
         return f"/thumb/{self.sha1}/{standard}px-{_url_name(self.name)}"

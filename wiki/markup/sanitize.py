@@ -10,6 +10,7 @@ renderer already shows it as typed (see extras.WikiRenderer).
 
 from __future__ import annotations
 
+import re
 import threading
 
 import nh3
@@ -19,6 +20,8 @@ ALLOWED_TAGS = frozenset({
     # block structure produced by Markdown
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "hr",
     "table", "thead", "tbody", "tr", "th", "td", "section", "div",
+    # images of uploaded files (wiki.markup.images)
+    "figure", "figcaption",
     # inline
     "a", "em", "strong", "code", "del", "s", "img",
     # the few inline tags users may write as raw HTML
@@ -28,9 +31,11 @@ ALLOWED_TAGS = frozenset({
 _HEADING_ATTRS = frozenset({"id"})
 ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
     "a": frozenset({"href", "title", "class", "rel"}),
-    "img": frozenset({"src", "alt", "title", "width", "height"}),
+    "img": frozenset({"src", "srcset", "alt", "title", "width", "height", "loading",
+                      "decoding"}),
     "abbr": frozenset({"title"}),
-    "span": frozenset({"title", "lang"}),
+    "span": frozenset({"title", "lang", "typeof"}),
+    "figure": frozenset({"typeof"}),
     "q": frozenset({"cite"}),
     "h1": _HEADING_ATTRS, "h2": _HEADING_ATTRS, "h3": _HEADING_ATTRS,
     "h4": _HEADING_ATTRS, "h5": _HEADING_ATTRS, "h6": _HEADING_ATTRS,
@@ -45,6 +50,37 @@ ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
     "div": frozenset({"class"}),
 }
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+# Classes of the image markup, the only ones a <figure> or <span> may carry.
+_IMAGE_CLASSES = frozenset({"mw-default-size", "mw-image-border"})
+ALLOWED_CLASSES: dict[str, frozenset[str]] = {
+    "figure": _IMAGE_CLASSES | {f"mw-halign-{side}" for side in ("left", "right", "center",
+                                                                  "none")},
+    "span": _IMAGE_CLASSES | {f"mw-valign-{place}" for place in (
+        "baseline", "sub", "super", "top", "text-top", "middle", "bottom", "text-bottom")},
+}
+# Where an image may come from: another site over HTTP(S), or this wiki's own files.
+_IMAGE_SOURCE = re.compile(r"(?:https?://[^\s,]+|/(?:thumb|files|static|map)/[^\s,]*)",
+                           re.IGNORECASE)
+_DENSITY = re.compile(r"[0-9]+(?:\.[0-9]+)?x|[0-9]+w")
+
+
+def _image_source(value: str) -> bool:
+    """Whether an <img>'s src is an allowed place for an image."""
+    return _IMAGE_SOURCE.fullmatch(value.strip()) is not None and ".." not in value
+
+
+def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
+    """Keep an <img>'s src and srcset only when each address is an allowed one."""
+    if element != "img":
+        return value
+    if attribute == "src":
+        return value if _image_source(value) else None
+    if attribute == "srcset":
+        for candidate in value.split(","):
+            url, _, density = candidate.strip().partition(" ")
+            if not _image_source(url) or not _DENSITY.fullmatch(density.strip()):
+                return None
+    return value
 
 
 # One cleaner per thread: nothing suggests nh3's Cleaner keeps state between calls, but it is
@@ -60,6 +96,8 @@ def _cleaner() -> nh3.Cleaner:
             tags=set(ALLOWED_TAGS),
             clean_content_tags={"script", "style"},
             attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+            allowed_classes={tag: set(names) for tag, names in ALLOWED_CLASSES.items()},
+            attribute_filter=_filter_attribute,
             url_schemes=set(ALLOWED_PROTOCOLS),
             link_rel=None,  # the renderer sets rel itself ("nofollow ugc" on external links)
             strip_comments=True,

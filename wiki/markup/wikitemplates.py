@@ -2,9 +2,10 @@
 
 Each parameter reaches the template twice: rendered (inline Markdown with wikilinks, sanitized, as
 Markup) in `args`/`params`, and as typed in `raw`. Templates that show live data call the
-functions in `live`, which the caller supplied through Lookups. Jinja autoescapes everything
-else, so a template keeps its own markup while parameters cannot inject any. A missing template
-or a failing one renders a visible notice; it never breaks the page.
+functions in `live`, which the caller supplied through Lookups, and ask about uploaded files
+with `file(name)`. Jinja autoescapes everything else, so a template keeps its own markup while
+parameters cannot inject any. A missing template or a failing one renders a visible notice; it
+never breaks the page.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import jinja2
 from markupsafe import Markup
 
 from wiki.markup.citations import citation
+from wiki.markup.images import FileTarget, plain_text
 from wiki.markup.limits import RenderTimeout
 from wiki.markup.templates import TemplateCall
 from wiki.markup.wikilinks import link_href
@@ -112,6 +114,7 @@ class TemplateLibrary:
         self.environment.globals["page_url"] = page_url
         self.environment.globals["citation"] = citation  # CS1 citations, as data
         self.environment.filters["local_image"] = local_image_path  # images of this wiki only
+        self.environment.filters["plain_text"] = plain_text  # wiki text as words, for alt text
 
     def name(self, key: str, *, internal: bool = False) -> str | None:
         """The loader's name of the file that defines template `key` (the first folder's), or
@@ -160,8 +163,12 @@ def render_call(
     live: Mapping[str, Callable[..., Any]],
     depth: int,
     library: TemplateLibrary,
+    *,
+    file: Callable[[str], FileTarget | None] | None = None,
 ) -> Markup:
-    """Render one call to trusted markup (or to a notice naming the problem)."""
+    """Render one call to trusted markup (or to a notice naming the problem).
+
+    file(name) tells a template about an uploaded file (wiki.markup.images.file_finder)."""
     if depth > MAX_DEPTH:
         return _notice(library, "too_deep", call)
     template = library.get(call.key)
@@ -179,6 +186,7 @@ def render_call(
         "link": make_link,
         "live": live,
         "arg_links": ArgumentLinks(call.positional, make_link),
+        "file": file if file is not None else _no_file,
     }
     try:
         return Markup(template.render(context).strip())
@@ -187,6 +195,10 @@ def render_call(
     except Exception:  # a broken template must not take the page down with it
         log.exception("template %s failed", call.key)
         return _notice(library, "failed", call)
+
+
+def _no_file(_name: str) -> None:
+    return None
 
 
 def _first_link_target(value: str) -> str:
