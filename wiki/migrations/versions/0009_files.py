@@ -2,8 +2,8 @@
 tied to the File: page that describes it (file_versions).
 
 Revision ID: 6a3f9d2e8c14
-Revises: 4e7d2a9c1b35
-Create Date: 2026-12-01 10:00:00.000000
+Revises: 7c3e91a4d2b8
+Create Date: 2026-11-30 16:00:00.000000
 
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "6a3f9d2e8c14"
-down_revision = "4e7d2a9c1b35"
+down_revision = "7c3e91a4d2b8"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,54 @@
+"""Files in articles end to end: an uploaded PNG shown with thumb and a caption is a thumbnail
+with srcset that the thumbnail route serves; a new version of the file changes the article; the
+relations infobox shows an uploaded locator file instead of the generated map."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from flask import Flask
+from flask.testing import FlaskClient
+from test_files import editor, png, upload  # noqa: F401  (editor is a fixture)
+from wikitest import create
+
+ARTICLE = "/wiki/Azerbaijan%E2%80%93Kosovo_relations"
+
+
+def _image_sources(html: str) -> list[tuple[str, str]]:
+    return [(unescape(src), unescape(srcset)) for src, srcset in re.findall(
+        r'<img[^>]*\ssrc="([^"]+)"[^>]*\ssrcset="([^"]+)"', html)]
+
+
+def test_a_thumbnail_in_an_article_follows_the_file(app: Flask, editor: FlaskClient) -> None:  # noqa: F811
+    assert upload(editor, "Harbour.png", png((800, 600), 10)).status_code == 303
+    create(app, "Port", "Text.\n\n[[File:Harbour.png|thumb|right|220px|The [[Kosovo]] harbour]]")
+    html = editor.get("/wiki/Port").get_data(as_text=True)
+    assert "<figure" in html and "The <a" in html and "harbour</figcaption>" in html
+    [(src, srcset)] = _image_sources(html)
+    assert src.startswith("/thumb/") and "220px-Harbour.png" in src
+    assert "1.5x" in srcset and "2x" in srcset
+    thumb = editor.get(src)
+    assert thumb.status_code == 200 and thumb.mimetype == "image/png"
+
+    response = upload(editor, "Harbour.png", png((800, 600), 200), wpForReUpload="1",
+                      summary="brighter")
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    [(new_src, _)] = _image_sources(editor.get("/wiki/Port").get_data(as_text=True))
+    assert new_src != src  # the content hash in the address changed with the file
+
+
+def test_a_missing_file_is_a_red_link_to_the_upload_form(app: Flask, client: FlaskClient) -> None:
+    create(app, "Port", "[[File:Nowhere.png|thumb|A caption]]")
+    html = client.get("/wiki/Port").get_data(as_text=True)
+    assert 'href="/wiki/Special:Upload?wpDestFile=Nowhere.png"' in html
+
+
+def test_the_relations_infobox_prefers_an_uploaded_locator(app: Flask,
+                                                         editor: FlaskClient) -> None:  # noqa: F811
+    before = editor.get(ARTICLE).get_data(as_text=True)
+    assert "/map/AZE-XKX" in before
+    assert upload(editor, "Azerbaijan Kosovo Locator.png", png((600, 400), 30)).status_code == 303
+    after = editor.get(ARTICLE).get_data(as_text=True)
+    assert "/map/AZE-XKX" not in after
+    assert any("Azerbaijan_Kosovo_Locator.png" in src for src, _ in _image_sources(after))
