@@ -50,6 +50,7 @@ lint: install-test
 bench: install-test
 	$(BIN)/python tests/bench/bench_views.py
 	$(BIN)/python tests/bench/bench_api.py
+	$(BIN)/python tests/bench/bench_thumb_serving.py
 	$(BIN)/python tests/bench/bench_maps.py
 	$(BIN)/python tests/bench/bench_render_limits.py
 	$(BIN)/python tests/bench/bench_feeds.py

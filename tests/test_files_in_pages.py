@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from test_files import editor, png, upload  # noqa: F401  (editor is a fixture)
@@ -52,3 +53,25 @@ def test_the_relations_infobox_prefers_an_uploaded_locator(app: Flask,
     after = editor.get(ARTICLE).get_data(as_text=True)
     assert "/map/AZE-XKX" not in after
     assert any("Azerbaijan_Kosovo_Locator.png" in src for src, _ in _image_sources(after))
+
+
+def test_a_cached_thumbnail_is_sent_before_the_app(app: Flask, editor: FlaskClient,  # noqa: F811
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    assert upload(editor, "Harbour.png", png((800, 600), 10)).status_code == 303
+    create(app, "Port", "[[File:Harbour.png|thumb|A caption]]")
+    [(src, _)] = _image_sources(editor.get("/wiki/Port").get_data(as_text=True))
+    made = editor.get(src)
+    assert made.status_code == 200
+    etag = made.headers["ETag"]
+
+    def no_app(*_args: object) -> None:
+        raise AssertionError("the app was asked for a cached thumbnail")
+
+    monkeypatch.setattr("wiki.views.files.storage.stored_mime", no_app)
+    again = editor.get(src)
+    assert again.status_code == 200 and again.data == made.data
+    assert again.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert again.headers["X-Content-Type-Options"] == "nosniff"
+    assert again.headers["ETag"] == etag
+    assert editor.get(src, headers={"If-None-Match": etag}).status_code == 304
+    assert editor.head(src).status_code == 200

@@ -31,6 +31,7 @@ from wiki import permissions
 from wiki.errors import BadUpload, Forbidden, UploadTooLarge, UploadWarning
 from wiki.extensions import registry
 from wiki.files import storage
+from wiki.files.cached_thumbs import CachedThumbnails
 from wiki.files.thumbnail import (
     STANDARD_WIDTHS,
     SVG_MIME,
@@ -212,17 +213,27 @@ def thumbnail(sha1: str, width: int, name: str) -> ResponseReturnValue:
         abort(404)
     if width not in STANDARD_WIDTHS:
         return redirect(f"/thumb/{sha1}/{thumb_width(width)}px-{name}", code=301)
+    cache = ThumbCache(Path(current_app.config["WIKI_THUMB_DIR"]))
+    for cached_mime, extension in EXTENSION_OF_MIME.items():
+        # A thumbnail this server made already is sent with no question to the database:
+        # its bytes are named by the content hash, so they are right for as long as they exist.
+        path = cache.path_for(sha1, width, extension)
+        if path.is_file():
+            return _thumbnail_response(path, cached_mime, sha1, width)
     mime = storage.stored_mime(sha1)
     if mime not in EXTENSION_OF_MIME:
         abort(404)
-    if request.if_none_match.contains(f"{sha1}-{width}"):
-        return _immutable(Response(status=304), sha1, f"-{width}")
-    cache = ThumbCache(Path(current_app.config["WIKI_THUMB_DIR"]))
     try:  # the bytes are read from the database only when the thumbnail is missing
         path = cache.get_or_make(sha1, width, EXTENSION_OF_MIME[mime],
                                  lambda: make_thumbnail(storage.blob_data(sha1), mime, width))
     except BadImage:
         abort(404)
+    return _thumbnail_response(path, mime, sha1, width)
+
+
+def _thumbnail_response(path: Path, mime: str, sha1: str, width: int) -> Response:
+    if request.if_none_match.contains(f"{sha1}-{width}"):
+        return _immutable(Response(status=304), sha1, f"-{width}")
     response = send_file(path, mimetype=mime, conditional=False, etag=False)
     return _immutable(response, sha1, f"-{width}")
 
@@ -247,6 +258,11 @@ def init_app(app: Flask) -> None:
     and the larger body limit of uploads (first, before the input gate reads any body)."""
     register_declared(app, sys.modules[__name__])
     app.register_blueprint(bp)
+    # Flask's documented way to wrap the app in WSGI middleware is to replace wsgi_app; typed
+    # as a method, it is set through the attribute name.
+    wrapped = CachedThumbnails(app.wsgi_app, Path(app.config["WIKI_THUMB_DIR"]))
+    attribute = "wsgi_app"
+    setattr(app, attribute, wrapped)
     registry(app).add_change_listener(storage.file_changes)
     app.before_request_funcs.setdefault(None, []).insert(0, _allow_upload_bodies)
     app.jinja_env.globals["upload_url"] = lambda name=None, reupload=None: page_url(
