@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from test_files import editor, png, upload  # noqa: F401  (editor is a fixture)
-from wikitest import create
+from test_files import editor, logged_in, png, upload  # noqa: F401  (editor is a fixture)
+from wikitest import create, custom_app
 
 ARTICLE = "/wiki/Azerbaijan%E2%80%93Kosovo_relations"
 
@@ -75,3 +76,23 @@ def test_a_cached_thumbnail_is_sent_before_the_app(app: Flask, editor: FlaskClie
     assert again.headers["ETag"] == etag
     assert editor.get(src, headers={"If-None-Match": etag}).status_code == 304
     assert editor.head(src).status_code == 200
+
+
+def test_a_missing_file_page_offers_the_upload_form(client: FlaskClient) -> None:
+    response = client.get("/wiki/File:Nowhere_yet.png")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert 'href="/wiki/Special:Upload?wpDestFile=Nowhere+yet.png"' in html \
+        or 'href="/wiki/Special:Upload?wpDestFile=Nowhere%20yet.png"' in html
+    assert "Upload this file" in html
+
+
+def test_uploads_share_the_edit_forms_allowance(tmp_path: Path, database_url: str) -> None:
+    for limited in custom_app(tmp_path, database_url, WIKI_EDIT_RATE_LIMIT="2/minute"):
+        uploader = logged_in(limited, "Quick uploader")
+        assert upload(uploader, "One.png", png(colour=1)).status_code == 303
+        assert upload(uploader, "Two.png", png(colour=2)).status_code == 303
+        refused = upload(uploader, "Three.png", png(colour=3))
+        assert refused.status_code == 429
+        assert "nothing was stored" in refused.get_data(as_text=True)
+        assert uploader.get("/wiki/File:Three.png").status_code == 404

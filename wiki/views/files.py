@@ -27,9 +27,9 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from wiki import permissions
+from wiki import permissions, throttle
 from wiki.errors import BadUpload, Forbidden, UploadTooLarge, UploadWarning
-from wiki.extensions import registry
+from wiki.extensions import MissingPageOffer, registry
 from wiki.files import storage
 from wiki.files.cached_thumbs import CachedThumbnails
 from wiki.files.thumbnail import (
@@ -42,7 +42,7 @@ from wiki.files.thumbnail import (
 )
 from wiki.markup.files import FileInfo
 from wiki.models import FileVersion, Page
-from wiki.titles import SPECIAL, Title, page_url, try_parse_title
+from wiki.titles import FILE, SPECIAL, Title, page_url, try_parse_title
 from wiki.views.helpers import current_author, int_arg, required_int_arg
 from wiki.views.special import register_declared, special_page
 
@@ -113,6 +113,10 @@ def upload_page(_subpage: str) -> ResponseReturnValue:
             destination=request.args.get("wpDestFile", "")[:255],
             reupload=bool(request.args.get("wpForReUpload"))))
     form = _form_from_request()
+    wait = throttle.take_edit()
+    if wait:  # an upload is a save: it shares the edit form's allowance
+        return _upload_form(form, status=429, error="You are saving too fast. Wait "
+                            f"{wait} seconds and upload again; nothing was stored.")
     chosen = request.files.get("file")
     limit = int(current_app.config["WIKI_MAX_UPLOAD_BYTES"])
     data = chosen.stream.read(limit + 1) if chosen is not None else b""
@@ -253,6 +257,14 @@ def _allow_upload_bodies() -> None:
             config["WIKI_MAX_REQUEST_BYTES"])
 
 
+def offer_upload(title: Title) -> MissingPageOffer | None:
+    """On a missing File: page, offer the upload form with the name filled in."""
+    if title.namespace != FILE:
+        return None
+    return MissingPageOffer(page_url("Special:Upload", wpDestFile=title.text),
+                            "Upload this file", "then the page describes it")
+
+
 def init_app(app: Flask) -> None:
     """Register the special pages, the file routes, the listener that follows File: pages,
     and the larger body limit of uploads (first, before the input gate reads any body)."""
@@ -264,6 +276,7 @@ def init_app(app: Flask) -> None:
     attribute = "wsgi_app"
     setattr(app, attribute, wrapped)
     registry(app).add_change_listener(storage.file_changes)
+    registry(app).add_missing_page_offer(offer_upload)
     app.before_request_funcs.setdefault(None, []).insert(0, _allow_upload_bodies)
     app.jinja_env.globals["upload_url"] = lambda name=None, reupload=None: page_url(
         "Special:Upload", wpDestFile=name, wpForReUpload=reupload)
