@@ -329,3 +329,12 @@ def test_file_urls() -> None:
     assert odd.thumb_url(220) == f"/thumb/{SHA1}/220px-%C3%84%3F%23%26.jpg"
     vector = FileInfo("Map.svg", SHA1, "image/svg+xml", 4000, 3000)
     assert vector.thumb_url(220) == vector.original_url
+
+
+@pytest.mark.parametrize("element", ["set", "animate"])
+def test_svg_animating_a_link_is_refused(element: str) -> None:
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><a>'
+           f'<{element} attributeName="xlink:href" to="javascript:alert(1)"/><text>x</text>'
+           "</a></svg>").encode()
+    with pytest.raises(BadImage, match="animate links"):
+        check_image(svg, "Drawing.svg", allow_svg=True, max_pixels=10**6)

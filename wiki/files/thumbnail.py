@@ -44,6 +44,7 @@ _EXIF_ORIENTATION = 0x0112
 _SWAPPED_ORIENTATIONS = frozenset({5, 6, 7, 8})  # the rotations by a quarter turn
 _SVG_NAMESPACE = "{http://www.w3.org/2000/svg}"
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+_ANIMATIONS = {"set", "animate", "animatemotion", "animatetransform", "animatecolor"}
 _SVG_LENGTH = re.compile(r"\s*([0-9]*\.?[0-9]+)\s*(px)?\s*$")
 JPEG_QUALITY = 85
 WEBP_QUALITY = 85
@@ -175,6 +176,11 @@ def _check_svg(data: bytes) -> ImageFacts:
         name = str(element.tag).rpartition("}")[2].lower()
         if name in {"script", "foreignobject", "handler"}:
             raise BadImage(f"SVG images must not contain <{name}> elements.")
+        target = element.attrib.get("attributeName", "").rpartition(":")[2].strip().lower()
+        if name in _ANIMATIONS and target == "href":
+            # An animation can set where a link leads (to="javascript:..."), which no check of
+            # the link's own attributes sees.
+            raise BadImage("SVG images must not animate links.")
         for attribute, value in element.attrib.items():
             local = attribute.rpartition("}")[2].lower()
             if local.startswith("on"):
