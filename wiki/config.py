@@ -53,6 +53,9 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
      "Longest a save or preview may take to render its text; slower texts are refused (422)."),
     ("WIKI_PAGE_CACHE_BYTES", 64 * 1024 * 1024,
      "Bytes of built article pages each server process keeps for anonymous readers (0: none)."),
+    ("WIKI_CACHE_SMAXAGE", 0,
+     "Seconds a shared cache (a proxy such as Varnish) may reuse an anonymous page without "
+     "asking again (Cache-Control s-maxage); 0: it asks each time, with the page's ETag."),
     ("WIKI_TEMPLATES_DIR", None,
      "A folder of the operator's own wiki templates (<name>.html), looked up before the "
      "built-in ones; default instance/wikitemplates."),

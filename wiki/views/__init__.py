@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     from wiki.views import (
         accounts,
         articles,
+        conditional,
         errors,
         export,
         files,
@@ -39,6 +40,7 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["title"] = helpers.TitleConverter
     helpers.init_app(app)
     page_cache.init_app(app)
+    conditional.init_app(app)
     errors.init_app(app)
     app.register_blueprint(articles.bp)
     maps.init_app(app)

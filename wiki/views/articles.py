@@ -6,18 +6,32 @@ page service, and renders a template; editing lives in views/editing.py.
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlencode
 
+import sqlalchemy as sa
 from flask import Blueprint, Response, make_response, redirect, render_template, request
 from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import aliased
 
 from wiki import actionlog, clock, pages, permissions, rendering, throttle
+from wiki.db import db
 from wiki.diff import diff_texts
 from wiki.errors import BadParameter, PageNotFound
-from wiki.existence import is_readable
-from wiki.models import Page, Revision
+from wiki.existence import is_readable, readable
+from wiki.models import LogEntry, Page, RenderedRevision, Revision
 from wiki.titles import FILE, MEDIA, SPECIAL, Title, page_url, parse_title, try_parse_title
-from wiki.views import editing, feeds, files, lists, missing, moderation, page_cache, pageinfo
+from wiki.views import (
+    conditional,
+    editing,
+    feeds,
+    files,
+    lists,
+    missing,
+    moderation,
+    page_cache,
+    pageinfo,
+)
 from wiki.views.helpers import int_arg, required_int_arg
 
 bp = Blueprint("articles", __name__)
@@ -136,8 +150,47 @@ def _page_or_404(title: Title) -> Page:
     return pages.get_page(title)
 
 
-def show_old_revision(title: Title) -> ResponseReturnValue:
+def show_old_revision(title: Title) -> Response:
     """An old revision, with a banner and links to the previous, next and current revisions."""
+    return conditional.answer(lambda: _revision_validator("oldid", title),
+                              lambda: make_response(build_old_revision(title)),
+                              after=lambda: _revision_validator("oldid", title))
+
+
+def _digits(name: str) -> int | None:
+    """A query parameter that is a plain revision id, else None (the view will complain)."""
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+def _revision_validator(kind: str, title: Title | None) -> conditional.Validator | None:
+    """A revision's page only changes with its render (current templates, which links are blue)
+    and with the page's latest revision (the "newer" links): one query reads both. A diff
+    shows the newer of its two revisions."""
+    revision_id = max(_digits(kind) or 0, _digits("oldid") or 0)
+    if not revision_id:
+        return None
+    latest = aliased(Revision)
+    query = (
+        sa.select(Revision.timestamp, Page.latest_revision_id, latest.timestamp,
+                  RenderedRevision.rendered_at)
+        .join(Page, Page.id == Revision.page_id)
+        .join(latest, latest.id == Page.latest_revision_id)
+        .outerjoin(RenderedRevision, RenderedRevision.revision_id == Revision.id)
+        .where(Revision.id == revision_id, readable())
+    )
+    if title is not None:
+        query = query.where(Page.namespace == title.namespace, Page.title == title.text)
+    row = db.session.execute(query).first()
+    if row is None or row.rendered_at is None:
+        return None
+    saved, latest_id, latest_saved, rendered_at = row
+    return conditional.validator(kind, (revision_id, latest_id, rendered_at),
+                                 max(saved, latest_saved, rendered_at))
+
+
+def build_old_revision(title: Title) -> ResponseReturnValue:
+    """The old revision's page."""
     page = _page_or_404(title)
     revision = pages.get_revision(required_int_arg("oldid", minimum=1), page)
     return render_template(
@@ -150,7 +203,25 @@ def show_old_revision(title: Title) -> ResponseReturnValue:
 
 
 def show_raw(title: Title) -> Response:
-    """The Markdown of the current revision (or ?oldid=), as text/markdown."""
+    """The Markdown of the current revision (or ?oldid=), as text/markdown; its ETag is the
+    revision's SHA-1."""
+    return conditional.answer(lambda: _raw_validator(title), lambda: build_raw(title))
+
+
+def _raw_validator(title: Title) -> conditional.Validator | None:
+    oldid = request.args.get("oldid")
+    revision_id = _digits("oldid") if oldid else None
+    if oldid and revision_id is None:
+        return None
+    query = (sa.select(Revision.sha1, Revision.timestamp).join(Page, Page.id == Revision.page_id)
+             .where(Page.namespace == title.namespace, Page.title == title.text, readable(),
+                    Revision.id == (revision_id or Page.latest_revision_id)))
+    row = db.session.execute(query).first()
+    return None if row is None else conditional.Validator(row.sha1, row.timestamp)
+
+
+def build_raw(title: Title) -> Response:
+    """The raw text."""
     page = _page_or_404(title)
     revision_id = int_arg("oldid", minimum=1)
     revision = pages.get_revision(revision_id or page.latest_revision_id or 0, page)
@@ -161,9 +232,35 @@ def show_raw(title: Title) -> Response:
 
 def show_history(title: Title) -> ResponseReturnValue:
     """Paged revision history, newest first."""
-    page = _page_or_404(title)
     if request.args.get("feed"):
-        return feeds.history_feed(title, page)
+        return feeds.history_feed(title, _page_or_404(title))
+    return conditional.answer(lambda: _history_validator(title),
+                              lambda: make_response(build_history(title)))
+
+
+def _history_validator(title: Title) -> conditional.Validator | None:
+    """History changes with a new revision and with a new log entry about the page (the
+    paging parameters are in the URL, which every ETag covers)."""
+    log = (sa.select(sa.func.max(LogEntry.id).label("id"),
+                     sa.func.max(LogEntry.timestamp).label("at"))
+           .where(LogEntry.namespace == title.namespace, LogEntry.title == title.text)
+           .subquery())
+    row = db.session.execute(
+        sa.select(Page.latest_revision_id, Revision.timestamp, log.c.id, log.c.at)
+        .select_from(Page).join(Revision, Revision.id == Page.latest_revision_id)
+        .outerjoin(log, sa.true())
+        .where(Page.namespace == title.namespace, Page.title == title.text, readable())
+    ).first()
+    if row is None:
+        return None
+    latest_id, saved, log_id, logged = row
+    moments: list[datetime] = [saved] + ([logged] if logged is not None else [])
+    return conditional.validator("history", (latest_id, log_id), max(moments))
+
+
+def build_history(title: Title) -> ResponseReturnValue:
+    """The history page."""
+    page = _page_or_404(title)
     from flask import current_app
 
     maximum = current_app.config["WIKI_HISTORY_MAX_LIMIT"]
@@ -210,8 +307,19 @@ def db_latest(revision: Revision) -> Revision:
     return pages.latest_revision(revision.page)
 
 
-def show_diff(title: Title) -> ResponseReturnValue:
-    """Two revisions side by side, the newer one rendered below, as Wikipedia shows a diff."""
+def show_diff(title: Title) -> Response:
+    """Two revisions side by side, the newer one rendered below, as Wikipedia shows a diff.
+    Between two revision ids it can only change with the newer one's render and the page's
+    latest revision, so it is answered conditionally; prev/next/cur are not."""
+    if _digits("diff") is None or (request.args.get("oldid") and _digits("oldid") is None):
+        return make_response(build_diff(title))
+    return conditional.answer(lambda: _revision_validator("diff", None),
+                              lambda: make_response(build_diff(title)),
+                              after=lambda: _revision_validator("diff", None))
+
+
+def build_diff(title: Title) -> ResponseReturnValue:
+    """The diff page."""
     older, newer = _resolve_diff_pair(pages.find_page(title))
     page = newer.page
     # A deleted page's revisions are for administrators to restore, not read.

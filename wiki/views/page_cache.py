@@ -24,8 +24,9 @@ from flask import Flask, Response, current_app, g, request, session
 
 from wiki.db import db
 from wiki.existence import readable
-from wiki.models import Page, Protection, RenderedRevision
+from wiki.models import Page, Protection, RenderedRevision, Revision
 from wiki.titles import Title
+from wiki.views import conditional
 
 Fingerprint = tuple[Any, ...]
 
@@ -81,15 +82,16 @@ def store(app: Flask | None = None) -> PageStore:
 
 @cache
 def _fingerprint_query() -> sa.Select[
-    int | None, bool, bool, datetime, str, datetime | None, str, datetime
+    int | None, bool, bool, datetime, str, datetime | None, str, datetime, datetime
 ]:
     """Built once: the statement costs more to build than to run. (The outer-joined render and
     protection columns come back as None when missing; the type cannot say so.)"""
     return (
         sa.select(Page.latest_revision_id, Page.is_redirect, readable(),
                   RenderedRevision.rendered_at, Protection.level, Protection.expires_at,
-                  Protection.reason, Protection.protected_at)
+                  Protection.reason, Protection.protected_at, Revision.timestamp)
         .select_from(Page)
+        .outerjoin(Revision, Revision.id == Page.latest_revision_id)
         .outerjoin(RenderedRevision, RenderedRevision.revision_id == Page.latest_revision_id)
         .outerjoin(Protection, Protection.page_id == Page.id)
         .where(Page.namespace == sa.bindparam("namespace"), Page.title == sa.bindparam("title"))
@@ -114,17 +116,43 @@ def fingerprint(title: Title, now: datetime) -> Fingerprint | None:
     }).first()
     if row is None:
         return None
-    latest, is_redirect, exists, rendered_at, level, expires_at, reason, since = row
+    latest, is_redirect, exists, rendered_at, level, expires_at, reason, since, saved = row
     if not exists or rendered_at is None:
         return None
     if is_redirect and request.args.get("redirect") != "no":
         return None
     protected = level is not None and (expires_at is None or expires_at > now)
+    # When the page last changed: its revision, its render, its protection set or run out.
+    changes = [saved, rendered_at]
+    if level is not None:
+        changes.append(since if protected or expires_at is None else max(since, expires_at))
     return (latest, rendered_at, is_redirect,
-            (level, expires_at, reason, since) if protected else None)
+            (level, expires_at, reason, since) if protected else None, max(changes))
+
+
+def changed_at(mark: Fingerprint) -> datetime:
+    """When the page a fingerprint describes last changed (its last part)."""
+    moment: datetime = mark[-1]
+    return moment
 
 
 def serve(title: Title, now: datetime, build: Callable[[], Response]) -> Response:
+    """304 when the reader's copy is current; else the page from the cache when its fingerprint
+    still matches, else built (and stored). One fingerprint query decides both."""
+    if request.method not in {"GET", "HEAD"} or conditional.session_bound():
+        return conditional.answer(lambda: None, build)
+    mark = fingerprint(title, now)
+    return conditional.answer(
+        lambda: _validator(mark), lambda: _stored_or_built(title, mark, build),
+        after=lambda: _validator(fingerprint(title, now)))
+
+
+def _validator(mark: Fingerprint | None) -> conditional.Validator | None:
+    return None if mark is None else conditional.validator("view", mark, changed_at(mark))
+
+
+def _stored_or_built(title: Title, mark: Fingerprint | None,
+                     build: Callable[[], Response]) -> Response:
     """The page from the cache when its fingerprint still matches, else built and stored."""
     if not cacheable(title):
         return build()
@@ -132,7 +160,6 @@ def serve(title: Title, now: datetime, build: Callable[[], Response]) -> Respons
     if not pages.capacity:
         return build()
     key = request.full_path
-    mark = fingerprint(title, now)
     if mark is not None:
         hit = pages.get(key, mark)
         if hit is not None:

@@ -1,0 +1,167 @@
+"""Conditional GET: every cheap page kind carries an ETag and Last-Modified, answers 304 to a
+matching If-None-Match or a late enough If-Modified-Since after at most one query and without
+rendering, changes its ETag when what it shows changes, and stays private when it depends on the
+session. Malformed validators are ignored."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from test_accounts import log_in, sign_up
+from wikitest import create
+
+from wiki import pages, rendering
+from wiki.db import db
+from wiki.titles import parse_title
+
+
+def save(app: Flask, title: str, text: str) -> int:
+    """A new revision of a page (created when missing); its id."""
+    with app.app_context():
+        name = parse_title(title)
+        page = pages.find_page(name)
+        return pages.save_edit(name, text, author=pages.Author("Setup"),
+                               base_revision_id=page.latest_revision_id if page else None
+                               ).revision.id
+
+
+@pytest.fixture
+def revisions(app: Flask) -> tuple[int, int]:
+    """Two revisions of one page that links to a missing page."""
+    first = create(app, "Cond", "First text, see [[Cond target]].")
+    second = save(app, "Cond", "Second text, see [[Cond target]].")
+    return first, second
+
+
+def kinds(revisions: tuple[int, int]) -> list[str]:
+    first, second = revisions
+    return ["/wiki/Cond", f"/wiki/Cond?oldid={first}", f"/wiki/Cond?diff={second}&oldid={first}",
+            "/wiki/Cond?action=history", "/wiki/Cond?action=raw"]
+
+
+@contextmanager
+def counted(app: Flask) -> Iterator[list[str]]:
+    """The SQL statements run meanwhile (not counting BEGIN, which only opens a transaction)."""
+    statements: list[str] = []
+
+    def note(*args: Any) -> None:
+        if args[2] != "BEGIN":
+            statements.append(args[2])
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+
+
+def validators(client: FlaskClient, path: str) -> tuple[str, str]:
+    client.get(path)  # a dropped render is rendered (and stored) by the first view
+    response = client.get(path)
+    assert response.status_code == 200, path
+    etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
+    assert etag and modified, path
+    return etag, modified
+
+
+def test_each_kind_has_validators_and_answers_304(
+        app: Flask, client: FlaskClient, revisions: tuple[int, int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    for path in kinds(revisions):
+        etag, modified = validators(client, path)
+        assert "must-revalidate" in client.get(path).headers["Cache-Control"]
+
+        def refuse(*args: Any, **kwargs: Any) -> Any:
+            raise AssertionError("a 304 rendered")
+
+        with monkeypatch.context() as patch:
+            patch.setattr(rendering, "render_text", refuse)
+            patch.setattr(rendering, "cached_render", refuse)
+            with counted(app) as statements:
+                response = client.get(path, headers={"If-None-Match": etag})
+            assert response.status_code == 304, path
+            assert len(statements) <= 1, (path, statements)
+            assert response.headers["ETag"] == etag
+            response = client.get(path, headers={"If-Modified-Since": modified})
+            assert response.status_code == 304, path
+        assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
+        early = "Mon, 01 Jan 2001 00:00:00 GMT"
+        assert client.get(path, headers={"If-Modified-Since": early}).status_code == 200
+
+
+def test_an_edit_changes_the_etags(app: Flask, client: FlaskClient,
+                                   revisions: tuple[int, int]) -> None:
+    paths = kinds(revisions)
+    before = {path: validators(client, path)[0] for path in paths}
+    save(app, "Cond", "Third text.")
+    for path in paths:
+        response = client.get(path, headers={"If-None-Match": before[path]})
+        assert response.status_code == 200, path
+        assert validators(client, path)[0] != before[path], path
+
+
+def test_a_blue_link_changes_the_article_etag(app: Flask, client: FlaskClient,
+                                              revisions: tuple[int, int]) -> None:
+    etag, _ = validators(client, "/wiki/Cond")
+    create(app, "Cond target", "Now it exists.")
+    response = client.get("/wiki/Cond", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert validators(client, "/wiki/Cond")[0] != etag
+
+
+def test_shared_cache_lifetime_setting(app: Flask, client: FlaskClient,
+                                       revisions: tuple[int, int]) -> None:
+    assert client.get("/wiki/Cond").headers["Cache-Control"] == \
+        "public, max-age=0, must-revalidate"
+    app.config["WIKI_CACHE_SMAXAGE"] = 60
+    assert client.get("/wiki/Cond").headers["Cache-Control"] == \
+        "s-maxage=60, max-age=0, must-revalidate"
+
+
+def test_logged_in_pages_are_private(app: Flask, client: FlaskClient,
+                                     revisions: tuple[int, int]) -> None:
+    sign_up(client, "Reader")
+    log_in(client, "Reader")
+    for path in kinds(revisions):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "private" in response.headers["Cache-Control"], path
+        assert "s-maxage" not in response.headers["Cache-Control"]
+        assert "ETag" not in response.headers, path
+
+
+def test_pages_with_flash_messages_are_private(client: FlaskClient,
+                                               revisions: tuple[int, int]) -> None:
+    etag, _ = validators(client, "/wiki/Cond")
+    with client.session_transaction() as session:
+        session["_flashes"] = [("message", "Saved.")]
+    response = client.get("/wiki/Cond", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert "Saved." in response.get_data(as_text=True)
+    assert "private" in response.headers["Cache-Control"]
+    assert "ETag" not in response.headers
+
+
+@pytest.mark.parametrize("headers", [
+    {"If-None-Match": "garbage, \"unterminated"},
+    {"If-None-Match": "W/"},
+    {"If-None-Match": "\"" + "x" * 100_000 + "\""},
+    {"If-Modified-Since": "yesterday"},
+    {"If-Modified-Since": "Sat, 01 Jan 99999 00:00:00 GMT"},
+    {"If-Modified-Since": "Mon, 32 Foo 2020 25:61:61 GMT"},
+    {"If-Modified-Since": "Thu, 01 Jan 0000 00:00:00 GMT"},
+    {"If-Modified-Since": "9" * 10_000},
+    {"If-Modified-Since": "Sun, 06 Nov 1994 08:49:37 +9999"},
+])
+def test_malformed_validators_are_ignored(client: FlaskClient, revisions: tuple[int, int],
+                                          headers: dict[str, str]) -> None:
+    for path in kinds(revisions):
+        assert client.get(path, headers=headers).status_code == 200, (path, headers)

@@ -1,0 +1,159 @@
+"""Conditional GET: ETag, Last-Modified and 304 Not Modified for the pages that can say cheaply
+whether they changed (article views, old revisions, diffs between two revisions, history, raw).
+
+A view reads a few columns in one small query, builds a `Validator` from them and hands it with
+the function that builds the page to `answer`: a request whose If-None-Match or
+If-Modified-Since still holds gets a 304 without the page being built. Pages that depend on the
+session (a logged-in user, flash messages waiting) are private: no validators, no shared caching.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, current_app, g, request, session
+
+from wiki.paths import PROJECT_ROOT, STATIC, TEMPLATES
+
+PRIVATE = "private, no-cache"
+# Settings that must not reach an ETag, even hashed.
+SECRET_SETTINGS = frozenset({"WIKI_SECRET_KEY", "WIKI_DATABASE_URL"})
+# A header longer than this is no validator of ours; it is ignored rather than parsed.
+MAX_HEADER_CHARS = 8192
+
+
+@dataclass(frozen=True)
+class Validator:
+    """What tells whether a client's copy is still current: a strong ETag and a time."""
+
+    etag: str
+    modified: datetime
+
+
+def session_bound() -> bool:
+    """Whether this request's page depends on its session (a user, or flash messages waiting)."""
+    return g.get("user") is not None or "_flashes" in session
+
+
+def _files(folder: Path, pattern: str) -> Iterable[tuple[str, int, int]]:
+    for path in sorted(folder.rglob(pattern)):
+        if path.is_file():
+            stat = path.stat()
+            yield str(path.relative_to(folder)), stat.st_size, stat.st_mtime_ns
+
+
+def _compute_identity(app: Flask) -> str:
+    """A digest of what shapes every page besides the database: the code, the page templates,
+    the static files pages link to, and the settings (secrets left out)."""
+    digest = hashlib.sha256()
+    for folder, pattern in ((PROJECT_ROOT / "wiki", "*.py"), (TEMPLATES, "*"), (STATIC, "*")):
+        for entry in _files(folder, pattern):
+            digest.update(repr(entry).encode())
+    settings = sorted((key, repr(value)) for key, value in app.config.items()
+                      if key.startswith("WIKI_") and key not in SECRET_SETTINGS)
+    digest.update(repr(settings).encode())
+    return digest.hexdigest()[:16]
+
+
+def identity() -> str:
+    """The current app's identity, computed on first use."""
+    extension: dict[str, str] = current_app.extensions.setdefault("wiki_conditional", {})
+    if "identity" not in extension:
+        extension["identity"] = _compute_identity(current_app)
+    return extension["identity"]
+
+
+def validator(kind: str, parts: tuple[Any, ...], modified: datetime) -> Validator:
+    """A validator for this URL: the ETag digests the app's identity, the URL and the parts
+    that decide what the page shows."""
+    key = repr((identity(), kind, request.full_path, parts)).encode()
+    return Validator(hashlib.sha1(key, usedforsecurity=False).hexdigest(), modified)
+
+
+def _seconds(moment: datetime) -> datetime:
+    """An aware UTC time in whole seconds, as HTTP dates carry them (stored times are naive UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def _if_modified_since() -> datetime | None:
+    raw = request.headers.get("If-Modified-Since", "")
+    if not raw or len(raw) > MAX_HEADER_CHARS:
+        return None
+    try:
+        since = request.if_modified_since
+    except (ValueError, OverflowError, TypeError):
+        return None
+    return _seconds(since) if since is not None else None
+
+
+def not_modified(found: Validator) -> bool:
+    """Whether the client's copy is current. If-None-Match, when sent, decides alone (weak
+    comparison, as RFC 9110 asks for GET); malformed headers count as absent."""
+    raw = request.headers.get("If-None-Match", "")
+    if raw and len(raw) <= MAX_HEADER_CHARS:
+        return request.if_none_match.contains_weak(found.etag)
+    if raw:
+        return False
+    since = _if_modified_since()
+    return since is not None and since >= _seconds(found.modified)
+
+
+def _public(response: Response, found: Validator | None) -> Response:
+    if found is not None:
+        response.set_etag(found.etag)
+        response.last_modified = _seconds(found.modified)
+    shared = current_app.config["WIKI_CACHE_SMAXAGE"]
+    response.headers["Cache-Control"] = (f"s-maxage={shared}, max-age=0, must-revalidate"
+                                         if shared else "public, max-age=0, must-revalidate")
+    return response
+
+
+def private(response: Response) -> Response:
+    """Mark a page that depends on the session: for this browser only, asked again each time."""
+    response.headers["Cache-Control"] = PRIVATE
+    return response
+
+
+def answer(found: Callable[[], Validator | None], build: Callable[[], Response],
+           after: Callable[[], Validator | None] | None = None) -> Response:
+    """304 when the client's copy is current, else the built page with its validators. `found`
+    reads them in one small query (None: the page cannot say cheaply); `after` reads them again
+    once the page is built, when `found` could not (building may have stored a render)."""
+    if request.method not in {"GET", "HEAD"}:
+        return build()
+    if session_bound():
+        return private(build())
+    current = found()
+    if current is not None and not_modified(current):
+        return _public(Response(status=304), current)
+    response = build()
+    if response.status_code != 200:
+        return response
+    if current is None and after is not None:
+        current = after()
+    return _public(response, current)
+
+
+def mark_flash_pages(response: Response) -> Response:
+    """Any page shown while flash messages were waiting is private (they were for this browser)."""
+    if g.get("flashes_pending"):
+        response.headers.setdefault("Cache-Control", PRIVATE)
+    return response
+
+
+def note_flashes() -> None:
+    """Remember before the view runs (showing the messages removes them) whether some wait."""
+    g.flashes_pending = "_flashes" in session
+
+
+def init_app(app: Flask) -> None:
+    """Mark pages shown with flash messages private."""
+    app.before_request(note_flashes)
+    app.after_request(mark_flash_pages)
