@@ -90,7 +90,7 @@ def test_the_cache_is_bounded_in_bytes(tmp_path: Path, database_url: str) -> Non
             view(client, f"/wiki/{title}")
         store = page_cache.store(small)
         assert 0 < store.size <= 25_000
-        assert store.size == sum(len(body) for _, body, _ in store.pages.values())
+        assert store.size == sum(page.size() for page in store.pages.values())
         assert len(store.pages) < 6
 
 

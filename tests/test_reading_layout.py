@@ -31,7 +31,8 @@ def text_of(html: str) -> str:
 
 def test_favicon_is_linked_and_answers(client: FlaskClient) -> None:
     html = html_of(client, "/wiki/Main_Page")
-    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+    assert re.search(r'<link rel="icon" href="/static/favicon\.svg\?v=[0-9a-f]{12}" '
+                     r'type="image/svg\+xml">', html)
     assert client.get("/static/favicon.svg").status_code == 200
     icon = client.get("/favicon.ico")
     assert icon.status_code == 200
@@ -42,7 +43,9 @@ def test_favicon_is_linked_and_answers(client: FlaskClient) -> None:
 
 def test_appearance_script_blocks_before_the_style_sheet(client: FlaskClient) -> None:
     head = html_of(client, ARTICLE_PATH).split("</head>")[0]
-    script = head.index('<script src="/static/js/appearance.js"></script>')
+    found = re.search(r'<script src="/static/js/appearance\.js\?v=[0-9a-f]{12}"></script>', head)
+    assert found is not None
+    script = found.start()
     assert script < head.index('rel="stylesheet"')
     assert "<script>" not in head and " style=" not in head  # the CSP forbids inline ones
     assert '<meta name="color-scheme" content="light dark">' in head

@@ -21,13 +21,26 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
         template_folder=str(TEMPLATES),
         static_folder=str(STATIC),
     )
-    from wiki import cli, db, extensions, rendering, security, throttle, urls, views
+    from wiki import (
+        assets,
+        cli,
+        compression,
+        db,
+        extensions,
+        rendering,
+        security,
+        throttle,
+        urls,
+        views,
+    )
     from wiki.api.action import endpoint as action_api
     from wiki.config import load_config
     from wiki.relations import live as relations_live
 
     load_config(app, test_config)
     urls.init_app(app)
+    assets.init_app(app)
+    compression.init_app(app)
     db.init_app(app)
     registry = extensions.init_app(app)
     relations_live.register(registry)

@@ -22,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, request, session
 
+from wiki import compression
 from wiki.db import db
 from wiki.existence import readable
 from wiki.models import Page, Protection, RenderedRevision, Revision
@@ -31,28 +32,45 @@ from wiki.views import conditional
 Fingerprint = tuple[Any, ...]
 
 
+class Stored:
+    """A stored page: its fingerprint, body and content type, and the compressed bodies
+    (encoding -> bytes) made for it so far."""
+
+    __slots__ = ("mark", "body", "content_type", "encoded")
+
+    def __init__(self, mark: Fingerprint, body: bytes, content_type: str) -> None:
+        self.mark = mark
+        self.body = body
+        self.content_type = content_type
+        self.encoded: dict[str, bytes] = {}
+
+    def size(self) -> int:
+        """The bytes this page holds, compressed copies included."""
+        return len(self.body) + sum(len(data) for data in self.encoded.values())
+
+
 class PageStore:
-    """One app's stored pages: URL -> (fingerprint, body, content type), least recent first,
-    holding at most `capacity` bytes of bodies (0: store nothing); and how many views it
-    answered (hits) and how many it had to build (builds)."""
+    """One app's stored pages: URL -> Stored, least recent first, holding at most `capacity`
+    bytes of bodies (0: store nothing); and how many views it answered (hits) and how many it
+    had to build (builds)."""
 
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
-        self.pages: OrderedDict[str, tuple[Fingerprint, bytes, str]] = OrderedDict()
+        self.pages: OrderedDict[str, Stored] = OrderedDict()
         self.size = 0
         self.lock = Lock()
         self.hits = 0
         self.builds = 0
 
-    def get(self, key: str, mark: Fingerprint) -> tuple[bytes, str] | None:
-        """The stored body and content type for the URL if its fingerprint still matches."""
+    def get(self, key: str, mark: Fingerprint) -> Stored | None:
+        """The stored page for the URL if its fingerprint still matches."""
         with self.lock:
             found = self.pages.get(key)
-            if found is None or found[0] != mark:
+            if found is None or found.mark != mark:
                 return None
             self.pages.move_to_end(key)
             self.hits += 1
-            return found[1], found[2]
+            return found
 
     def put(self, key: str, mark: Fingerprint, body: bytes, content_type: str) -> None:
         """Store a page, dropping the least recently used ones beyond the capacity."""
@@ -61,12 +79,31 @@ class PageStore:
         with self.lock:
             old = self.pages.pop(key, None)
             if old is not None:
-                self.size -= len(old[1])
-            self.pages[key] = (mark, body, content_type)
+                self.size -= old.size()
+            self.pages[key] = Stored(mark, body, content_type)
             self.size += len(body)
-            while self.size > self.capacity:
-                _, (_, dropped, _) = self.pages.popitem(last=False)
-                self.size -= len(dropped)
+            self._trim()
+
+    def encoded(self, key: str, page: Stored, encoding: str) -> bytes:
+        """The page's body compressed with the encoding: made on its first request only (two
+        threads may both make it; either copy is right), kept while the page is stored."""
+        with self.lock:
+            found = page.encoded.get(encoding)
+        if found is not None:
+            return found
+        data = compression.encode(page.body, encoding)
+        with self.lock:
+            if encoding not in page.encoded and self.pages.get(key) is page:
+                page.encoded[encoding] = data
+                self.size += len(data)
+                self._trim()
+        return data
+
+    def _trim(self) -> None:
+        """Drop the least recently used pages beyond the capacity (the lock is held)."""
+        while self.size > self.capacity and self.pages:
+            _, dropped = self.pages.popitem(last=False)
+            self.size -= dropped.size()
 
     def count_build(self) -> None:
         """Note a page built instead of served from the store."""
@@ -163,11 +200,23 @@ def _stored_or_built(title: Title, mark: Fingerprint | None,
     if mark is not None:
         hit = pages.get(key, mark)
         if hit is not None:
-            return Response(hit[0], status=200, content_type=hit[1])
+            return _send(pages, key, hit)
     response = build()
     pages.count_build()
     if mark is not None and response.status_code == 200 and not response.direct_passthrough:
         pages.put(key, mark, response.get_data(), response.content_type)
+    return response
+
+
+def _send(pages: PageStore, key: str, page: Stored) -> Response:
+    """A stored page, compressed from the store when the client accepts an encoding (the
+    compression after the request leaves a response alone once it has Content-Encoding)."""
+    encoding = compression.chosen_encoding(len(page.body))
+    if encoding is None:
+        return Response(page.body, status=200, content_type=page.content_type)
+    response = Response(pages.encoded(key, page, encoding), status=200,
+                        content_type=page.content_type)
+    response.headers["Content-Encoding"] = encoding
     return response
 
 
