@@ -165,3 +165,22 @@ def test_malformed_validators_are_ignored(client: FlaskClient, revisions: tuple[
                                           headers: dict[str, str]) -> None:
     for path in kinds(revisions):
         assert client.get(path, headers=headers).status_code == 200, (path, headers)
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+def test_compressed_copies_are_revalidated_too(client: FlaskClient, revisions: tuple[int, int],
+                                              encoding: str) -> None:
+    """A browser that got a compressed page sends back that copy's ETag ("<etag>:br"); it is
+    the current page, so the answer is 304, whether the page came from the page cache or not."""
+    for path in ["/wiki/Azerbaijan%E2%80%93Kosovo_relations", *kinds(revisions)[:4]]:
+        headers = {"Accept-Encoding": encoding}
+        client.get(path, headers=headers)  # stored renders and cached pages made
+        for _attempt in range(2):  # built, then (for article views) from the page cache
+            response = client.get(path, headers=headers)
+            assert response.status_code == 200, path
+            etag = response.headers["ETag"]
+            if response.headers.get("Content-Encoding") == encoding:
+                assert etag.endswith(f':{encoding}"'), (path, etag)
+            again = client.get(path, headers={**headers, "If-None-Match": etag})
+            assert again.status_code == 304, (path, etag)
+            assert again.headers["ETag"] == etag

@@ -18,6 +18,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, request, session
 
+from wiki.compression import ENCODINGS
 from wiki.paths import PROJECT_ROOT, STATIC, TEMPLATES
 
 PRIVATE = "private, no-cache"
@@ -98,16 +99,26 @@ def not_modified(found: Validator) -> bool:
     comparison, as RFC 9110 asks for GET); malformed headers count as absent."""
     raw = request.headers.get("If-None-Match", "")
     if raw and len(raw) <= MAX_HEADER_CHARS:
-        return request.if_none_match.contains_weak(found.etag)
+        matched = [tag for tag in _variants(found.etag)
+                   if request.if_none_match.contains_weak(tag)]
+        g.matched_etag = matched[0] if matched else None
+        return bool(matched)
     if raw:
         return False
     since = _if_modified_since()
     return since is not None and since >= _seconds(found.modified)
 
 
+def _variants(etag: str) -> tuple[str, ...]:
+    """The ETag of the page and of its compressed bodies ("<etag>:br", as compression names
+    them): a client holding any of them holds the current page."""
+    return (etag, *(f"{etag}:{encoding}" for encoding in ENCODINGS))
+
+
 def _public(response: Response, found: Validator | None) -> Response:
     if found is not None:
-        response.set_etag(found.etag)
+        encoding = response.headers.get("Content-Encoding")
+        response.set_etag(f"{found.etag}:{encoding}" if encoding in ENCODINGS else found.etag)
         response.last_modified = _seconds(found.modified)
     shared = current_app.config["WIKI_CACHE_SMAXAGE"]
     response.headers["Cache-Control"] = (f"s-maxage={shared}, max-age=0, must-revalidate"
@@ -132,7 +143,10 @@ def answer(found: Callable[[], Validator | None], build: Callable[[], Response],
         return private(build())
     current = found()
     if current is not None and not_modified(current):
-        return _public(Response(status=304), current)
+        unchanged = _public(Response(status=304), current)
+        if g.get("matched_etag"):  # the variant the client holds, compressed or not
+            unchanged.set_etag(g.matched_etag)
+        return unchanged
     response = build()
     if response.status_code != 200:
         return response
