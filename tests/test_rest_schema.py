@@ -113,6 +113,7 @@ def test_every_answer_matches_the_document(rest_app: Flask, method: str, path: s
     @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None,
               suppress_health_check=list(HealthCheck))
     def answers_as_documented(case: schemathesis.Case[Any]) -> None:
-        case.call_and_validate(checks=CHECKS)
+        # The WSGI transport does not decode compressed bodies, as an HTTP client would.
+        case.call_and_validate(checks=CHECKS, headers={"Accept-Encoding": "identity"})
 
     answers_as_documented()
