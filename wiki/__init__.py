@@ -27,6 +27,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
         compression,
         db,
         extensions,
+        purge,
         rendering,
         security,
         throttle,
@@ -42,6 +43,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
     assets.init_app(app)
     compression.init_app(app)
     db.init_app(app)
+    purge.init_app(app)
     registry = extensions.init_app(app)
     relations_live.register(registry)
     rendering.init_app(app)

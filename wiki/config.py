@@ -56,6 +56,15 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
     ("WIKI_CACHE_SMAXAGE", 0,
      "Seconds a shared cache (a proxy such as Varnish) may reuse an anonymous page without "
      "asking again (Cache-Control s-maxage); 0: it asks each time, with the page's ETag."),
+    ("WIKI_PURGE_URLS", "",
+     "Cache servers to send HTTP PURGE to when a page changes, separated by spaces "
+     "(http://varnish1:6081 http://varnish2:6081); empty: none."),
+    ("WIKI_PURGE_FROM", "127.0.0.1 ::1",
+     "Addresses from which the wiki itself accepts a PURGE (others get 403)."),
+    ("WIKI_PURGE_TIMEOUT", 1.0,
+     "Seconds a PURGE may take before it counts as failed (it is sent in the background)."),
+    ("WIKI_PURGE_ATTEMPTS", 4,
+     "Times a failed PURGE is tried before it is logged and given up."),
     ("WIKI_TEMPLATES_DIR", None,
      "A folder of the operator's own wiki templates (<name>.html), looked up before the "
      "built-in ones; default instance/wikitemplates."),

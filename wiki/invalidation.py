@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from wiki import purge
 from wiki.db import db
 from wiki.existence import is_readable
 from wiki.extensions import Registry
@@ -127,6 +128,7 @@ def invalidate(topics: Iterable[str]) -> int:
     wanted = sorted(set(topics))
     if not wanted:
         return 0
+    purge.schedule_consumers(wanted)
     db.session.execute(sa.update(InvalidationEpoch).where(InvalidationEpoch.id == 1)
                        .values(value=InvalidationEpoch.value + 1))
     dropped = 0
@@ -140,7 +142,10 @@ def invalidate(topics: Iterable[str]) -> int:
 
 
 def publish(changes: Iterable[PageChange], registry: Registry) -> set[str]:
-    """Invalidate what these changes alter; returns the topics."""
+    """Invalidate what these changes alter, and purge the changed pages from cache servers;
+    returns the topics."""
+    changes = list(changes)
+    purge.schedule_changes(changes)
     topics: set[str] = set()
     for change in changes:
         topics |= changed_topics(change, registry)

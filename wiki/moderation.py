@@ -8,7 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from wiki import actionlog, clock, invalidation, pages, permissions, rendering
+from wiki import actionlog, clock, invalidation, pages, permissions, purge, rendering
 from wiki.db import db, write_transaction
 from wiki.errors import BadParameter, WikiError
 from wiki.extensions import registry
@@ -43,6 +43,7 @@ def protect(title: Title, level: str | None, reason: str, expires_at: datetime |
         raise BadParameter("The expiry must be in the future.")
     page = pages.get_page(title)
     with write_transaction():
+        purge.schedule([title])  # the lock icon and the edit tab change
         row = db.session.get(Protection, page.id)
         if level is None:
             if row is not None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, request, session
 
+from wiki import clock, purge
 from wiki.compression import ENCODINGS
 from wiki.paths import PROJECT_ROOT, STATIC, TEMPLATES
 
@@ -34,6 +35,9 @@ class Validator:
 
     etag: str
     modified: datetime
+    # When the page will change with no write (a protection running out): no shared cache may
+    # keep it past then.
+    changes_at: datetime | None = None
 
 
 def session_bound() -> bool:
@@ -69,11 +73,12 @@ def identity() -> str:
     return extension["identity"]
 
 
-def validator(kind: str, parts: tuple[Any, ...], modified: datetime) -> Validator:
+def validator(kind: str, parts: tuple[Any, ...], modified: datetime,
+              changes_at: datetime | None = None) -> Validator:
     """A validator for this URL: the ETag digests the app's identity, the URL and the parts
     that decide what the page shows."""
     key = repr((identity(), kind, request.full_path, parts)).encode()
-    return Validator(hashlib.sha1(key, usedforsecurity=False).hexdigest(), modified)
+    return Validator(hashlib.sha1(key, usedforsecurity=False).hexdigest(), modified, changes_at)
 
 
 def _seconds(moment: datetime) -> datetime:
@@ -120,10 +125,19 @@ def _public(response: Response, found: Validator | None) -> Response:
         encoding = response.headers.get("Content-Encoding")
         response.set_etag(f"{found.etag}:{encoding}" if encoding in ENCODINGS else found.etag)
         response.last_modified = _seconds(found.modified)
-    shared = current_app.config["WIKI_CACHE_SMAXAGE"]
+    shared = current_app.config["WIKI_CACHE_SMAXAGE"] if purge.shared_cacheable() else 0
+    if shared and found is not None and found.changes_at is not None:
+        shared = min(shared, max(0, int((_seconds(found.changes_at)
+                                         - _seconds(clock.utcnow())).total_seconds())))
     response.headers["Cache-Control"] = (f"s-maxage={shared}, max-age=0, must-revalidate"
                                          if shared else "public, max-age=0, must-revalidate")
     return response
+
+
+def unvalidated(response: Response) -> Response:
+    """Cache headers for a page that has no cheap validator (a feed): shared caching only where
+    purges reach it, private when it depends on the session."""
+    return private(response) if session_bound() else _public(response, None)
 
 
 def private(response: Response) -> Response:

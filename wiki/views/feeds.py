@@ -25,6 +25,7 @@ from wiki.feed_diff import feed_diff
 from wiki.models import Page
 from wiki.titles import Title, page_url
 from wiki.urls import absolute_url
+from wiki.views import conditional
 from wiki.views.helpers import int_arg
 
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
@@ -99,7 +100,7 @@ def _feed(feed_title: str, subtitle: str, html_path: str, changes: list[lists.Ch
         entry.link(href=link, rel="alternate", type="text/html")
         entry.content(xml_text(_entry_content(change, link, budget)), type="html")
     body = generator.atom_str(pretty=False)
-    return Response(body, headers={"Content-Type": ATOM_TYPE})
+    return conditional.unvalidated(Response(body, headers={"Content-Type": ATOM_TYPE}))
 
 
 def recent_changes_feed(changes: list[lists.Change], filters: dict[str, Any]) -> Response:

@@ -185,7 +185,11 @@ def serve(title: Title, now: datetime, build: Callable[[], Response]) -> Respons
 
 
 def _validator(mark: Fingerprint | None) -> conditional.Validator | None:
-    return None if mark is None else conditional.validator("view", mark, changed_at(mark))
+    if mark is None:
+        return None
+    protection = mark[3]  # (level, expires_at, reason, since) while protected
+    return conditional.validator("view", mark, changed_at(mark),
+                                 changes_at=protection[1] if protection else None)
 
 
 def _stored_or_built(title: Title, mark: Fingerprint | None,
