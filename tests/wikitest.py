@@ -269,15 +269,17 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(instance: Path, database_url: str, *, workers: int = 2, threads: int = 4,
+             access_log: Path | None = None, port: int | None = None,
              **settings: str) -> Iterator[Endpoint]:
     """The wiki served by gunicorn exactly as `make run` serves it (gthread workers, each with
     several threads), on its own port. Settings go in as WIKI_* environment variables, as an
-    operator would set them."""
-    port = free_port()
+    operator would set them; `access_log` names a file for gunicorn's log of requests."""
+    port = port or free_port()
     environment = dict(os.environ, WIKI_DATABASE_URL=database_url,
                        WIKI_SECRET_KEY="test secret", **settings)
     command = [str(GUNICORN), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
                "--threads", str(threads), "--worker-class", "gthread", "--log-level", "warning",
+               *(["--access-logfile", str(access_log)] if access_log else []),
                f"wiki:create_app(instance_path={str(instance)!r})"]
     process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)
