@@ -101,7 +101,8 @@ class PostgresServer:
 
     def snapshot(self, name: str) -> None:
         """Keep a copy of every table's rows and every sequence's position in a schema of the
-        database itself, for restore(): much faster than a new database per test."""
+        database itself, for restore(): much faster than a new database per test. A trigger on
+        each table notes the tables a test writes to, so restore() copies back only those."""
         with self._connect(name) as connection:
             connection.exec_driver_sql(f"CREATE SCHEMA {SNAPSHOT}")
             for table in _tables(connection):
@@ -111,28 +112,57 @@ class PostgresServer:
                 f"CREATE TABLE {SNAPSHOT}.sequence_positions AS "
                 "SELECT sequencename AS name, last_value, last_value IS NOT NULL AS called "
                 "FROM pg_sequences WHERE schemaname = 'public'")
+            # No key: writers in concurrent transactions must never wait for each other here.
+            connection.exec_driver_sql(f"CREATE UNLOGGED TABLE {SNAPSHOT}.written (name text)")
+            connection.exec_driver_sql(
+                f"CREATE FUNCTION {SNAPSHOT}.note_write() RETURNS trigger LANGUAGE plpgsql AS "
+                f"$$ BEGIN INSERT INTO {SNAPSHOT}.written VALUES (TG_TABLE_NAME); "
+                "RETURN NULL; END $$")
+            _watch(connection, _tables(connection))
 
     def restore(self, name: str) -> None:
-        """Put the database back as snapshot() found it: end every other session, empty each
-        table and copy its rows back, and reset the sequences."""
+        """Put the database back as snapshot() found it: end every other session, copy back the
+        rows of each table written to since (every table if one lost its trigger, say to a
+        migration), and reset the sequences."""
         with self._connect(name) as connection:
             connection.exec_driver_sql(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()")
             tables = _tables(connection)
+            watched = set(connection.exec_driver_sql(
+                "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                f"WHERE t.tgname = '{WATCH}'").scalars())
+            written = set(connection.exec_driver_sql(
+                f"SELECT DISTINCT name FROM {SNAPSHOT}.written").scalars())
+            unwatched = [table for table in tables if table not in watched]
+            stale = tables if unwatched else [table for table in tables if table in written]
             connection.exec_driver_sql("SET session_replication_role = replica")
-            listed = ", ".join(f'public."{table}"' for table in tables)
-            connection.exec_driver_sql(f"TRUNCATE {listed}")
-            for table in tables:
+            if unwatched:
+                listed = ", ".join(f'public."{table}"' for table in tables)
+                connection.exec_driver_sql(f"TRUNCATE {listed}")
+            for table in stale:
+                if not unwatched:  # (foreign keys are not checked in replica mode)
+                    connection.exec_driver_sql(f'DELETE FROM public."{table}"')
                 connection.exec_driver_sql(
                     f'INSERT INTO public."{table}" SELECT * FROM {SNAPSHOT}."{table}"')
+            connection.exec_driver_sql(f"TRUNCATE {SNAPSHOT}.written")
             connection.exec_driver_sql("SET session_replication_role = DEFAULT")
+            _watch(connection, unwatched)
             connection.exec_driver_sql(
                 "SELECT setval('public.' || quote_ident(name), coalesce(last_value, 1), called) "
                 f"FROM {SNAPSHOT}.sequence_positions")
 
 
 SNAPSHOT = "test_snapshot"
+WATCH = "test_snapshot_note_write"
+
+
+def _watch(connection: sa.Connection, tables: list[str]) -> None:
+    """Have each table note in the snapshot schema that a statement wrote to it."""
+    for table in tables:
+        connection.exec_driver_sql(
+            f'CREATE OR REPLACE TRIGGER {WATCH} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE '
+            f'ON public."{table}" FOR EACH STATEMENT EXECUTE FUNCTION {SNAPSHOT}.note_write()')
 
 
 def _tables(connection: sa.Connection) -> list[str]:
