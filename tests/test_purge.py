@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from test_files import logged_in, png, upload
 from wikitest import WikiClient, create, custom_app, free_port
 
 from wiki import clock, moderation, pages, purge
@@ -179,6 +180,23 @@ def test_protection_and_deletion_purge_the_page(purging_app: Flask,
         moderation.delete(title, "test", actor=ADMIN)
     settle(purging_app)
     assert page_paths(title) <= set(cache.paths())
+
+
+def test_a_new_version_of_a_file_purges_the_pages_showing_it(purging_app: Flask,
+                                                              cache: CacheServer) -> None:
+    editor = logged_in(purging_app)
+    assert upload(editor, "Harbour.png", png((400, 300), 10)).status_code == 303
+    create(purging_app, "Port", "[[File:Harbour.png|thumb|220px|The harbour]]")
+    assert purging_app.test_client().get("/wiki/Port").status_code == 200
+    settle(purging_app)
+    cache.received.clear()
+    response = upload(editor, "Harbour.png", png((400, 300), 200), wpForReUpload="1",
+                      summary="brighter")
+    assert response.status_code == 303
+    settle(purging_app)
+    received = set(cache.paths())
+    assert "/wiki/Port" in received
+    assert "/wiki/File:Harbour.png" in received
 
 
 # a cache server that is down, slow or refusing
