@@ -81,6 +81,16 @@ def test_etags_work_for_both_kinds(client: FlaskClient, pair: str) -> None:
     assert again.headers["ETag"] == etag
     stale = get_map(client, f"/map/{pair}.svg", **{"If-None-Match": '"other"'})
     assert stale.status_code == 200 and stale.data == first.data
+    # Last-Modified: the map data's time; If-Modified-Since alone decides when no ETag is sent.
+    modified = first.headers["Last-Modified"]
+    assert get_map(client, f"/map/{pair}.svg", **{"If-Modified-Since": modified}
+                   ).status_code == 304
+    older = get_map(client, f"/map/{pair}.svg",
+                    **{"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"})
+    assert older.status_code == 200 and older.data == first.data
+    # A validator that is not a date is ignored, never an error.
+    assert get_map(client, f"/map/{pair}.svg", **{"If-Modified-Since": "yesterday"}
+                   ).status_code == 200
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import os
 import tempfile
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from threading import Lock
@@ -52,6 +53,15 @@ def data_version() -> str:
     files (and new map URLs, which carry it)."""
     return version_of(DATA_FILE.read_bytes(), AREAS, DEPENDENCIES, OVERSEAS_PARTS,
                       DRAWING_VERSION, map_names())
+
+
+@cache
+def data_modified() -> datetime:
+    """When what maps are drawn from last changed on this server: the newest of the map data
+    and the code that draws it (whole seconds, UTC), for Last-Modified."""
+    folder = DATA_FILE.parent.parent
+    newest = max(path.stat().st_mtime for path in (*folder.glob("*.py"), DATA_FILE))
+    return datetime.fromtimestamp(int(newest), UTC)
 
 
 def map_names() -> tuple[tuple[str, str], ...]:

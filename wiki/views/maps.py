@@ -21,6 +21,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, g, request
@@ -34,6 +35,7 @@ from wiki.relations.country import Country
 from wiki.relations.live import MAP_PREFIX
 from wiki.relations.mapstore import MapStore, StoredMap
 from wiki.relations.names import country_by_code
+from wiki.views import conditional
 
 bp = Blueprint("maps", __name__, url_prefix=MAP_PREFIX)
 
@@ -80,14 +82,23 @@ def maps() -> Maps:
     return state
 
 
-def _serve(etag: str, cache_control: str, stored: Callable[[], StoredMap]) -> Response:
-    """304 when the request has the ETag, else the map ``stored`` gives (drawn only then)."""
-    if request.if_none_match.contains(etag):
+def _serve(etag: str, cache_control: str, stored: Callable[[], StoredMap],
+           modified: datetime | None = None) -> Response:
+    """304 when the request has the ETag (or, without one, an If-Modified-Since no older than
+    `modified`, when the map has such a time), else the map ``stored`` gives (drawn only
+    then)."""
+    if modified is not None:
+        unchanged = conditional.not_modified(conditional.Validator(etag, modified))
+    else:
+        unchanged = request.if_none_match.contains(etag)
+    if unchanged:
         response = Response(status=304)
     else:
         found = stored()
         response = Response(found.content, mimetype=found.mimetype)
     response.set_etag(etag)
+    if modified is not None:
+        response.last_modified = modified
     response.headers["Cache-Control"] = cache_control
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
@@ -128,7 +139,8 @@ def pair_map(pair: str, extension: str) -> Response:
     version = mapstore.data_version()
     cache_control = IMMUTABLE if request.args.get("v") == version else REVALIDATE
     return _serve(pair_etag(version, first, second, extension), cache_control,
-                  lambda: _pair_file(first, second, extension))
+                  lambda: _pair_file(first, second, extension),
+                  modified=mapstore.data_modified())
 
 
 @bp.get("/world/<code>.svg")
