@@ -183,6 +183,26 @@ def test_a_history_page_is_kept_until_the_page_changes(app: Flask, client: Flask
     assert "vandals" in logged and logged == get(uncached.test_client(), path)
 
 
+def test_kept_pages_follow_the_talk_tab(app: Flask, client: FlaskClient,
+                                        uncached: Flask) -> None:
+    ids = edits(app, "Talked about", 2)
+    paths = [history_path("Talked about"), f"/wiki/Talked_about?diff={ids[1]}&oldid={ids[0]}",
+             f"/wiki/Talked_about?diff=prev&oldid={ids[1]}"]
+    for step in ("create", "delete"):
+        before = [settled(client, path) for path in paths]
+        with app.app_context():
+            if step == "create":
+                pages.save_edit(parse_title("Talk:Talked about"), "Hello.", author=ADMIN,
+                                base_revision_id=None)
+            else:
+                moderation.delete(parse_title("Talk:Talked about"), "test", ADMIN)
+        for path, old in zip(paths, before, strict=True):
+            fresh = get(uncached.test_client(), path)
+            assert fresh != old, (step, path)
+            assert get(client, path) == fresh, (step, path)
+            assert get(client, path) == fresh, (step, path)
+
+
 class Statements:
     """The SQL statements an app's engine runs while listening, with their parameters."""
 

@@ -65,14 +65,15 @@ def _history_query() -> sa.Select[Any]:
 
 
 def history_mark(title: Title) -> Fingerprint | None:
-    """What the title's history pages show depends on, or None for a page that cannot be read.
-    Its last part is when that last changed."""
+    """What the title's history pages show depends on, or None when that cannot be told: the
+    page cannot be read, or its latest render is not stored (then nothing follows the talk
+    tab). Its last part is when that last changed."""
     row = db.session.connection().execute(
         _history_query(), {"namespace": title.namespace, "title": title.text}).first()
-    if row is None or not row[1]:
+    if row is None or not row[1] or row[3] is None:
         return None
     latest, _, saved, rendered_at, log_id, logged = row
-    moments: list[datetime] = [saved] + [m for m in (rendered_at, logged) if m is not None]
+    moments: list[datetime] = [saved, rendered_at] + ([logged] if logged is not None else [])
     return (latest, rendered_at, log_id, max(moments))
 
 
