@@ -52,7 +52,10 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
     ("WIKI_RENDER_BUDGET_SECONDS", 10.0,
      "Longest a save or preview may take to render its text; slower texts are refused (422)."),
     ("WIKI_PAGE_CACHE_BYTES", 64 * 1024 * 1024,
-     "Bytes of built article pages each server process keeps for anonymous readers (0: none)."),
+     "Bytes of built article pages each server process keeps for anonymous readers, and apart "
+     "as many of history and diff pages (0: none)."),
+    ("WIKI_DIFF_CACHE_BYTES", 16 * 1024 * 1024,
+     "Bytes of drawn diff tables (one per pair of revisions) each server process keeps (0: none)."),
     ("WIKI_CACHE_SMAXAGE", 0,
      "Seconds a shared cache (a proxy such as Varnish) may reuse an anonymous page without "
      "asking again (Cache-Control s-maxage); 0: it asks each time, with the page's ETag."),

@@ -19,6 +19,7 @@ from functools import cache
 import sqlalchemy as sa
 import sqlalchemy.orm
 from flask import current_app
+from sqlalchemy.orm import aliased
 
 from wiki import clock, invalidation, permissions, rendering, search, signatures
 from wiki.db import db, write_transaction
@@ -178,22 +179,23 @@ def previous_revision(revision: Revision) -> Revision | None:
 
 def history(page: Page, limit: int, offset: int = 0, older_than: int | None = None
             ) -> tuple[list[HistoryEntry], bool]:
-    """Newest-first revisions of a page, and whether older ones remain."""
-    query = sa.select(Revision).where(Revision.page_id == page.id)
+    """Newest-first revisions of a page, and whether older ones remain: one query walking the
+    (page_id, id) index for limit + 1 rows with each parent's size, whatever the page's number
+    of revisions. The texts are not read (touching one raises)."""
+    parent = aliased(Revision)
+    query = (sa.select(Revision, parent.size)
+             .outerjoin(parent, parent.id == Revision.parent_id)
+             .where(Revision.page_id == page.id)
+             .options(sa.orm.defer(Revision.text, raiseload=True)))
     if older_than is not None:
         query = query.where(Revision.id < older_than)
-    rows = list(db.session.scalars(
+    rows = db.session.execute(
         query.order_by(Revision.id.desc()).offset(offset).limit(limit + 1)
-    ))
+    ).all()
     more = len(rows) > limit
-    rows = rows[:limit]
-    parent_ids = {r.parent_id for r in rows if r.parent_id}
-    parent_sizes = dict(db.session.execute(
-        sa.select(Revision.id, Revision.size).where(Revision.id.in_(parent_ids))
-    ).all()) if parent_ids else {}
     entries = [
-        HistoryEntry(r, r.size - parent_sizes.get(r.parent_id, 0) if r.parent_id else r.size)
-        for r in rows
+        HistoryEntry(r, r.size - (parent_size or 0) if r.parent_id else r.size)
+        for r, parent_size in rows[:limit]
     ]
     return entries, more
 

@@ -174,7 +174,7 @@ def add_edit(env: Mapping[str, str]) -> int:
 def store_floor_page(database: Path, html: str) -> None:
     """Keep the article page's title and body HTML as the one row the floor app reads."""
     title_match = re.search(r"<title>(.*?) – ", html, re.S)
-    body_match = re.search(r"<body>(.*)</body>", html, re.S)
+    body_match = re.search(r"<body[^>]*>(.*)</body>", html, re.S)
     if title_match is None or body_match is None:
         raise RuntimeError("the article page has no <title> or <body> to copy")
     with sqlite3.connect(database) as connection:

@@ -28,11 +28,13 @@ def init_app(app: Flask) -> None:
         files,
         helpers,
         imports,
+        kept_diffs,
         lists,
         maps,
         page_cache,
         pageinfo,
         relations,
+        revision_pages,
         special,
     )
     from wiki.views import search as search_views
@@ -40,6 +42,8 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["title"] = helpers.TitleConverter
     helpers.init_app(app)
     page_cache.init_app(app)
+    revision_pages.init_app(app)
+    kept_diffs.init_app(app)
     conditional.init_app(app)
     errors.init_app(app)
     app.register_blueprint(articles.bp)

@@ -6,7 +6,6 @@ page service, and renders a template; editing lives in views/editing.py.
 
 from __future__ import annotations
 
-from datetime import datetime
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -16,21 +15,22 @@ from sqlalchemy.orm import aliased
 
 from wiki import actionlog, clock, pages, permissions, rendering, throttle
 from wiki.db import db
-from wiki.diff import diff_texts
 from wiki.errors import BadParameter, PageNotFound
 from wiki.existence import is_readable, readable
-from wiki.models import LogEntry, Page, RenderedRevision, Revision
+from wiki.models import Page, RenderedRevision, Revision
 from wiki.titles import FILE, MEDIA, SPECIAL, Title, page_url, parse_title, try_parse_title
 from wiki.views import (
     conditional,
     editing,
     feeds,
     files,
+    kept_diffs,
     lists,
     missing,
     moderation,
     page_cache,
     pageinfo,
+    revision_pages,
 )
 from wiki.views.helpers import int_arg, required_int_arg
 
@@ -231,31 +231,19 @@ def build_raw(title: Title) -> Response:
 
 
 def show_history(title: Title) -> ResponseReturnValue:
-    """Paged revision history, newest first."""
+    """Paged revision history, newest first: 304 when the reader's copy is current, else from
+    the kept pages while the history's fingerprint matches (see views.revision_pages)."""
     if request.args.get("feed"):
         return feeds.history_feed(title, _page_or_404(title))
-    return conditional.answer(lambda: _history_validator(title),
-                              lambda: make_response(build_history(title)))
+    mark = revision_pages.history_mark(title)
 
+    def build() -> Response:
+        revision_pages.keep(mark)
+        return make_response(build_history(title))
 
-def _history_validator(title: Title) -> conditional.Validator | None:
-    """History changes with a new revision and with a new log entry about the page (the
-    paging parameters are in the URL, which every ETag covers)."""
-    log = (sa.select(sa.func.max(LogEntry.id).label("id"),
-                     sa.func.max(LogEntry.timestamp).label("at"))
-           .where(LogEntry.namespace == title.namespace, LogEntry.title == title.text)
-           .subquery())
-    row = db.session.execute(
-        sa.select(Page.latest_revision_id, Revision.timestamp, log.c.id, log.c.at)
-        .select_from(Page).join(Revision, Revision.id == Page.latest_revision_id)
-        .outerjoin(log, sa.true())
-        .where(Page.namespace == title.namespace, Page.title == title.text, readable())
-    ).first()
-    if row is None:
-        return None
-    latest_id, saved, log_id, logged = row
-    moments: list[datetime] = [saved] + ([logged] if logged is not None else [])
-    return conditional.validator("history", (latest_id, log_id), max(moments))
+    return conditional.answer(
+        lambda: None if mark is None else conditional.validator("history", mark, mark[-1]),
+        lambda: revision_pages.serve(revision_pages.HISTORY_ARGS, lambda _stored: mark, build))
 
 
 def build_history(title: Title) -> ResponseReturnValue:
@@ -311,10 +299,13 @@ def show_diff(title: Title) -> Response:
     """Two revisions side by side, the newer one rendered below, as Wikipedia shows a diff.
     Between two revision ids it can only change with the newer one's render and the page's
     latest revision, so it is answered conditionally; prev/next/cur are not."""
+    def build() -> Response:
+        return revision_pages.serve(revision_pages.DIFF_ARGS, revision_pages.diff_mark_again,
+                                    lambda: make_response(build_diff(title)))
+
     if _digits("diff") is None or (request.args.get("oldid") and _digits("oldid") is None):
-        return make_response(build_diff(title))
-    return conditional.answer(lambda: _revision_validator("diff", None),
-                              lambda: make_response(build_diff(title)),
+        return build()
+    return conditional.answer(lambda: _revision_validator("diff", None), build,
                               after=lambda: _revision_validator("diff", None))
 
 
@@ -325,9 +316,12 @@ def build_diff(title: Title) -> ResponseReturnValue:
     # A deleted page's revisions are for administrators to restore, not read.
     if not is_readable(page):
         raise PageNotFound(f'There is no page titled "{page.full_title}".')
+    # Read before anything the page shows, and only if it tells of the same latest revision.
+    mark = revision_pages.diff_mark(older.id, newer.id)
+    revision_pages.keep(mark if mark is not None and mark[2] == page.latest_revision_id else None)
     return render_template(
         "articles/diff.html", title=Title(page.namespace, page.title), page=page,
-        older=older, newer=newer, rows=diff_texts(older.text, newer.text),
+        older=older, newer=newer, diff_table=kept_diffs.table(older, newer),
         older_delta=_delta(older), newer_delta=_delta(newer),
         before_older=pages.previous_revision(older), after_newer=pages.next_revision(newer),
         rendered=rendering.cached_render(newer, title=Title(page.namespace, page.title)),

@@ -72,6 +72,12 @@ class PageStore:
             self.hits += 1
             return found
 
+    def mark_of(self, key: str) -> Fingerprint | None:
+        """The fingerprint the page stored for the URL was built with, if one is stored."""
+        with self.lock:
+            found = self.pages.get(key)
+            return None if found is None else found.mark
+
     def put(self, key: str, mark: Fingerprint, body: bytes, content_type: str) -> None:
         """Store a page, dropping the least recently used ones beyond the capacity."""
         if len(body) > self.capacity:
@@ -204,7 +210,7 @@ def _stored_or_built(title: Title, mark: Fingerprint | None,
     if mark is not None:
         hit = pages.get(key, mark)
         if hit is not None:
-            return _send(pages, key, hit)
+            return send(pages, key, hit)
     response = build()
     pages.count_build()
     if mark is not None and response.status_code == 200 and not response.direct_passthrough:
@@ -212,7 +218,7 @@ def _stored_or_built(title: Title, mark: Fingerprint | None,
     return response
 
 
-def _send(pages: PageStore, key: str, page: Stored) -> Response:
+def send(pages: PageStore, key: str, page: Stored) -> Response:
     """A stored page, compressed from the store when the client accepts an encoding (the
     compression after the request leaves a response alone once it has Content-Encoding)."""
     encoding = compression.chosen_encoding(len(page.body))
