@@ -360,8 +360,8 @@ def report(targets: list[Target], floor: Target, setup: ServerSetup) -> list[str
     return lines
 
 
-def build_targets(wiki_port: int, varnish_port: int, latest: int, threads: int
-                  ) -> list[Target]:
+def build_targets(wiki_port: int, varnish_port: int, latest: int, threads: int,
+                  histories: tuple[int, ...] = HISTORY_SIZES) -> list[Target]:
     """Every row but the floor's, in the order of the table. The 304 row asks with the ETag
     the article has at the start of its turn (the saves of the turns before changed it)."""
     etag = [article_etag(wiki_port)]
@@ -381,7 +381,7 @@ def build_targets(wiki_port: int, varnish_port: int, latest: int, threads: int
         ("304 revalidation", lambda _client: revalidate(wiki_port, ARTICLE_PATH, etag[0]),
          threads, ""),
         *[(f"history {size:,}", get(wiki_port, history_path(size)), threads,
-           f"≥ {HISTORY_TARGET}× floor") for size in HISTORY_SIZES],
+           f"≥ {HISTORY_TARGET}× floor") for size in histories],
         ("diff", get(wiki_port, f"{ARTICLE_PATH}?diff=prev&oldid={latest}"), threads,
          f"≥ {HISTORY_TARGET}× floor"),
         ("search", get(wiki_port, SEARCH_PATH), threads, ""),
@@ -429,7 +429,8 @@ def run(args: argparse.Namespace) -> int:
                       f"threads ({EDITABLE_PARAGRAPHS} for saves), {args.rounds} rounds of "
                       f"{args.requests // args.rounds} requests per target, one connection per "
                       "request", flush=True)
-                targets = build_targets(wiki_port, varnish_port, latest, args.threads)
+                targets = build_targets(wiki_port, varnish_port, latest, args.threads,
+                                        tuple(args.histories))
                 floor = Target("floor", lambda _client: get_ok(floor_port, FLOOR_PATH),
                                args.threads, Result("floor"))
                 measure(targets, floor, args)
@@ -448,7 +449,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-cap", type=float, default=20.0,
                         help="seconds at most per target (measured part, over all rounds)")
     parser.add_argument("--histories", type=int, nargs="+", default=list(HISTORY_SIZES),
-                        help=argparse.SUPPRESS)
+                        help="revisions of the history pages (default: %(default)s)")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     return run(args)
