@@ -3,5 +3,5 @@ tests/bench, so what is measured is what runs. README.md ("Server setup") gives 
 behind the choice; tests/bench/bench_servers.py measures the alternatives again."""
 
 worker_class = "gthread"
-workers = 2
+workers = 3
 threads = 4

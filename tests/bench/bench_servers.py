@@ -1,7 +1,8 @@
 """Which gunicorn setup serves the wiki best on this machine: sync workers against gthread, and
 how many workers and threads, for the article view, a save and a search.
 
-Run with ``python tests/bench/bench_servers.py [--quick] [--rounds N] [--threads N]``.
+Run with ``python tests/bench/bench_servers.py [--quick | --setups sync:N gthread:NxT ...]
+[--rounds N] [--threads N]``.
 
 The script seeds a wiki in a temporary directory and gives each setup its own copy of the
 database, so that each server's saves land in its own history. All the servers run at once, idle
@@ -53,10 +54,20 @@ SETUPS = (
     ServerSetup("gthread", 2, 8), ServerSetup("gthread", 3, 4), ServerSetup("gthread", 4, 2),
 )
 QUICK_SETUPS = (
-    ServerSetup("sync", 2), ServerSetup("sync", 4), ServerSetup("gthread", 2, 4),
-    ServerSetup("gthread", 4, 2),
+    ServerSetup("sync", 2), ServerSetup("gthread", 2, 4), ServerSetup("gthread", 3, 4),
+    ServerSetup("gthread", 1, 8),
 )
 KINDS = ("article", "save", "search")
+
+
+def parse_setup(text: str) -> ServerSetup:
+    """"sync:4" or "gthread:2x4" (workers x threads) as a setup."""
+    kind, _, size = text.partition(":")
+    workers, _, threads = size.partition("x")
+    if kind not in ("sync", "gthread") or not workers.isdigit() or \
+            (threads and not threads.isdigit()) or (kind == "sync" and threads):
+        raise argparse.ArgumentTypeError(f"{text!r}: write sync:N or gthread:NxT")
+    return ServerSetup(kind, int(workers), int(threads or 1))
 
 
 @dataclass
@@ -129,6 +140,8 @@ def main() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true",
                         help=f"only {', '.join(s.label for s in QUICK_SETUPS)}")
+    parser.add_argument("--setups", type=parse_setup, nargs="+",
+                        help="setups to compare instead, as sync:N or gthread:NxT")
     parser.add_argument("--rounds", type=int, default=3, help="turns each setup takes")
     parser.add_argument("--threads", type=int, default=8, help="client threads for GETs")
     parser.add_argument("--requests", type=int, default=400,
@@ -138,7 +151,7 @@ def main() -> int:
                         help="seconds at most per kind per turn (twice that for saves)")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    setups = QUICK_SETUPS if args.quick else SETUPS
+    setups = args.setups or (QUICK_SETUPS if args.quick else SETUPS)
 
     with tempfile.TemporaryDirectory(prefix="bench-servers-") as temp:
         workdir = Path(temp)
