@@ -5,9 +5,10 @@ Run with ``python tests/bench/bench_saves.py [--rounds N] [--saves N] [--section
 
 Part 1 serves a seeded wiki with gunicorn as `make run` does (gunicorn.conf.py) and makes saves
 of the seeded article as tests/bench/bench_site.py does (edit form, one sentence changed, post),
-from 1, 2 and 4 editors at once, each on their own paragraph, taking turns in rounds. With more
-than one editor most saves start from a revision that is no longer the latest: they are merged,
-and a save whose page moved on between its render and the write lock merges and renders again.
+from 1, 2 and 4 editors at once, each on their own paragraph, and from 4 editors each on their
+own copy of the article, taking turns in rounds. With more than one editor of a page most saves
+start from a revision that is no longer the latest: they are merged, and a save whose page moved
+on between its render and the write lock merges and renders again.
 
 Part 2 makes --sections saves one after another in this process through Flask's test client (no
 HTTP, no concurrency) and times the parts of each by wrapping the functions that do them: the
@@ -29,6 +30,7 @@ from collections.abc import Callable, Iterator
 from html import unescape
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 from bench_site import (
     BASE_FIELD,
@@ -50,27 +52,58 @@ from bench_views import (
     serving,
 )
 
-EDITOR_COUNTS = (1, 2, 4)
+COPIES = 4
+COPY_TITLE = "Bench copy {n}"
+
+
+def copy_article(env: dict[str, str]) -> list[str]:
+    """Save the article's text as COPIES more pages; return their paths."""
+    from wiki import create_app, pages
+    from wiki.db import db
+    from wiki.titles import parse_title
+
+    app = create_app({name: env[name] for name in (
+        "WIKI_DATABASE_URL", "WIKI_SECRET_KEY", "WIKI_MAP_CACHE_DIR")},
+        instance_path=env["BENCH_INSTANCE"])
+    paths = []
+    with app.app_context():
+        text = pages.latest_revision(pages.get_page(parse_title(
+            unquote(ARTICLE_PATH.removeprefix("/wiki/"))))).text
+        for number in range(COPIES):
+            title = COPY_TITLE.format(n=number)
+            pages.save_edit(parse_title(title), text, author=pages.Author("Bench"),
+                            base_revision_id=None, summary="copy")
+            paths.append("/wiki/" + quote(title.replace(" ", "_")))
+        db.session.remove()
+        db.engine.dispose()
+    return paths
 
 
 def over_http(workdir: Path, args: argparse.Namespace) -> None:
-    """Saves per second with 1, 2 and 4 editors, in turns; prints a table."""
+    """Saves per second by 1, 2 and 4 editors of the article, and by 4 editors of 4 pages with
+    the article's text (one each: nothing to merge), in turns; prints a table."""
     env = wiki_env(workdir)
+    copies = copy_article(env)
     port = free_port()
-    results = {count: Result(f"{count} editors") for count in EDITOR_COUNTS}
+    crowds = {
+        "1 editor, 1 page": [Editor(port, 0, "a0")],
+        "2 editors, 1 page": [Editor(port, n, f"b{n}") for n in range(2)],
+        "4 editors, 1 page": [Editor(port, n, f"c{n}") for n in range(EDITABLE_PARAGRAPHS)],
+        "4 editors, 4 pages": [Editor(port, 0, f"d{n}", path) for n, path in enumerate(copies)],
+    }
+    results = {name: Result(name) for name in crowds}
     with serving("wiki:create_app()", port, ARTICLE_PATH, workdir, env, workdir / "wiki.log"):
-        editors = [Editor(port, n, f"e{n}") for n in range(EDITABLE_PARAGRAPHS)]
         for _round in range(args.rounds):
-            for count in EDITOR_COUNTS:
-                def save(client: int) -> str | None:
+            for name, editors in crowds.items():
+                def save(client: int, editors: list[Editor] = editors) -> str | None:
                     return editors[client].save()
-                load_calls("warm", save, count, count, 10.0)
-                results[count].add(load_calls("save", save, args.saves, count, 20.0))
+                load_calls("warm", save, len(editors), len(editors), 10.0)
+                results[name].add(load_calls("save", save, args.saves, len(editors), 20.0))
     print(f"saves over HTTP, gunicorn {SETUP.label}, {args.rounds} rounds of {args.saves}")
-    print(f"{'editors':>7} {'saves/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}  outcomes")
-    for count, result in results.items():
+    print(f"{'editors':<20} {'saves/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}  outcomes")
+    for name, result in results.items():
         outcomes = ", ".join(f"{n} {k}" for k, n in sorted(result.outcomes.items()))
-        print(f"{count:>7} {result.rate:>8.1f} {result.percentile(0.5):>7.1f} "
+        print(f"{name:<20} {result.rate:>8.1f} {result.percentile(0.5):>7.1f} "
               f"{result.percentile(0.99):>7.1f} {result.errors:>6}  {outcomes}")
 
 

@@ -154,8 +154,9 @@ class Editor:
     """An anonymous visitor who keeps editing one paragraph of the article through the edit
     form: their own cookies (the CSRF token lives in the session), a new sentence each time."""
 
-    def __init__(self, port: int, paragraph: int, name: str) -> None:
+    def __init__(self, port: int, paragraph: int, name: str, path: str = ARTICLE_PATH) -> None:
         self.port = port
+        self.path = path
         self.paragraph = paragraph
         self.name = name
         self.edits = 0
@@ -190,18 +191,18 @@ class Editor:
     def save(self) -> str | None:
         """One save: the edit form, then its post with one sentence changed. Returns "saved",
         "merged" or "conflict", or None when something failed."""
-        status, _, page = self.request("GET", f"{ARTICLE_PATH}?action=edit")
+        status, _, page = self.request("GET", f"{self.path}?action=edit")
         token, base, text = CSRF_FIELD.search(page), BASE_FIELD.search(page), TEXTAREA.search(page)
         if status != 200 or not (token and base and text):
             return None
         self.edits += 1
         changed = change_sentence(unescape(text.group(1)), self.paragraph,
                                   f"{self.name}-{self.edits}")
-        status, location, _ = self.request("POST", f"{ARTICLE_PATH}?action=submit", {
+        status, location, _ = self.request("POST", f"{self.path}?action=submit", {
             "csrf_token": token.group(1), "base_revision": base.group(1), "text": changed,
             "summary": "Reworded a sentence", "save": "1"})
         where = urlsplit(location)
-        if status in (302, 303) and where.path == ARTICLE_PATH:
+        if status in (302, 303) and where.path == self.path:
             return "merged" if "diff=" in where.query else "saved"
         return "conflict" if status == 409 else None
 
