@@ -42,3 +42,4 @@ def test_bench_site_prints_the_one_table() -> None:
                          "history 30", "diff", "search", "save", "floor"}, done.stdout
     assert re.search(r"^history 3 .*≥ 0\.8× floor$", done.stdout, re.M)
     assert re.search(r"^save: [\d.]+ saves/s \(target ≥ 150/s\)", done.stdout, re.M)
+    assert re.search(r"^Varnish: [1-9]\d* hits", done.stdout, re.M), done.stdout  # it caches

@@ -74,6 +74,7 @@ from bench_views import (
 )
 
 VARNISHD = Path("/usr/sbin/varnishd")
+VARNISHSTAT = Path("/usr/bin/varnishstat")
 VCL = ROOT / "deploy" / "varnish" / "default.vcl"
 HISTORY_SIZES = (20, 200, 2000)
 HISTORY_TITLE = "Bench history {n}"
@@ -269,10 +270,21 @@ def write_vcl(workdir: Path, backend_port: int) -> tuple[Path, str]:
     return path, origin
 
 
+def varnish_counts(state: Path) -> str:
+    """Varnish's hits, misses and passes so far, as a line of the report."""
+    done = subprocess.run(
+        [str(VARNISHSTAT), "-1", "-n", str(state), "-I", "MAIN.cache_hit", "-I",
+         "MAIN.cache_miss", "-I", "MAIN.s_pass"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=30)
+    counts = dict(re.findall(r"MAIN\.(\w+)\s+(\d+)", done.stdout))
+    return (f"Varnish: {counts.get('cache_hit', '?')} hits, {counts.get('cache_miss', '?')} "
+            f"misses, {counts.get('s_pass', '?')} passes")
+
+
 @contextmanager
-def varnish(workdir: Path, port: int, backend_port: int) -> Iterator[str]:
+def varnish(workdir: Path, port: int, backend_port: int) -> Iterator[tuple[str, Path]]:
     """Run varnishd in the foreground in front of the wiki for the block; yields where its VCL
-    came from. Fails when varnishd is missing: the table needs it."""
+    came from and its working directory. Fails when varnishd is missing: the table needs it."""
     if not VARNISHD.exists():
         raise RuntimeError(f"{VARNISHD} is missing: install Debian's varnish package")
     vcl, origin = write_vcl(workdir, backend_port)
@@ -296,7 +308,7 @@ def varnish(workdir: Path, port: int, backend_port: int) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"varnishd did not answer in time:\n{tail(log)}")
             time.sleep(0.1)
-        yield origin
+        yield origin, state
     finally:
         if process.poll() is None:
             process.terminate()
@@ -425,7 +437,7 @@ def run(args: argparse.Namespace) -> int:
             check_search(wiki_port)
             with serving("floor_app:app", floor_port, FLOOR_PATH, workdir, env,
                          workdir / "floor.log"), \
-                    varnish(workdir, varnish_port, wiki_port) as origin:
+                    varnish(workdir, varnish_port, wiki_port) as (origin, state):
                 print(f"gunicorn {SETUP.label}; Varnish with {origin}; {args.threads} client "
                       f"threads ({EDITABLE_PARAGRAPHS} for saves), {args.rounds} rounds of "
                       f"{args.requests // args.rounds} requests per target, one connection per "
@@ -435,7 +447,8 @@ def run(args: argparse.Namespace) -> int:
                 floor = Target("floor", lambda _client: get_ok(floor_port, FLOOR_PATH),
                                args.threads, Result("floor"))
                 measure(targets, floor, args)
-        print("\n".join(report(targets, floor, SETUP)))
+                cached = varnish_counts(state)
+        print("\n".join([*report(targets, floor, SETUP), cached]))
         return 1 if any(t.result.errors for t in [*targets, floor]) else 0
 
 
