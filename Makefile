@@ -52,6 +52,7 @@ lint: install-test
 bench: install-test
 	$(BIN)/python tests/bench/bench_site.py
 	$(BIN)/python tests/bench/bench_servers.py
+	$(BIN)/python tests/bench/bench_saves.py
 	$(BIN)/python tests/bench/bench_views.py
 	$(BIN)/python tests/bench/bench_api.py
 	$(BIN)/python tests/bench/bench_thumb_serving.py
