@@ -1,5 +1,7 @@
-# make run: a working wiki on http://127.0.0.1:5000/   make test: the whole suite
-# make lint: ruff and mypy
+# make run: a working wiki on http://127.0.0.1:5000/, served by gunicorn as gunicorn.conf.py says
+# make test: the whole suite   make lint: ruff and mypy
+# make bench: bench_site.py's one table of every URL against the floor, then the other benchmarks
+# (every one under gunicorn.conf.py's setup; bench_servers.py measures the other setups)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -38,7 +40,7 @@ init: install
 	$(BIN)/flask --app wiki init
 
 run: init
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - "wiki:create_app()"
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile - "wiki:create_app()"
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -48,6 +50,9 @@ lint: install-test
 	$(BIN)/mypy
 
 bench: install-test
+	$(BIN)/python tests/bench/bench_site.py
+	$(BIN)/python tests/bench/bench_servers.py
+	$(BIN)/python tests/bench/bench_saves.py
 	$(BIN)/python tests/bench/bench_views.py
 	$(BIN)/python tests/bench/bench_api.py
 	$(BIN)/python tests/bench/bench_thumb_serving.py

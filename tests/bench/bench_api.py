@@ -2,9 +2,10 @@
 
 Run with ``python tests/bench/bench_api.py [--requests N] [--threads N] [--time-cap S]``.
 
-The script seeds a wiki in a temporary directory and serves it with gunicorn (two sync workers)
-on a free loopback port, as tests/bench/bench_views.py does (and with its helpers). Client
-threads then send a bounded number of GETs to each target, one connection per request:
+The script seeds a wiki in a temporary directory and serves it with gunicorn (set up as
+gunicorn.conf.py says) on a free loopback port, as tests/bench/bench_views.py does (and with
+its helpers). Client threads then send a bounded number of GETs to each target, one connection
+per request:
 
 - api.php: ``action=query&prop=revisions`` of the article with its content, as mwclient's
   ``page.text()`` asks it;
@@ -33,7 +34,7 @@ from urllib.parse import urlencode
 from bench_views import (
     ARTICLE_PATH,
     ROOT,
-    WORKERS,
+    SETUP,
     Result,
     _exit_on_sigterm,
     free_port,
@@ -108,7 +109,7 @@ def main() -> int:
         port = free_port()
         with serving("wiki:create_app()", port, ARTICLE_PATH, workdir, env,
                      workdir / "wiki.log"):
-            print(f"gunicorn, {WORKERS} sync workers; {args.threads} client threads, "
+            print(f"gunicorn {SETUP.label}; {args.threads} client threads, "
                   f"{args.warmup} warm-up + {args.requests} requests per target in "
                   f"{args.rounds} rounds (at most {args.time_cap:.0f} s), one connection per "
                   "request", flush=True)

@@ -5,8 +5,8 @@ Run with ``python tests/bench/bench_scale.py [--small N] [--large N] [--revision
 
 For each size the script builds a synthetic corpus into an SQLite file (``flask init``, then
 ``flask generate-corpus``, which saves every revision through the one writer), serves it with
-gunicorn (two sync workers) on a free loopback port, and sends a bounded number of requests from
-client threads, one connection per request, as tests/bench/bench_views.py does:
+gunicorn (set up as gunicorn.conf.py says) on a free loopback port, and sends a bounded number
+of requests from client threads, one connection per request, as tests/bench/bench_views.py does:
 
 - article view: random titles from a pool of --pool pages, the same pool size for both corpora,
   so the per-process page cache sees the same traffic whatever the corpus size;
@@ -55,6 +55,7 @@ from urllib.parse import quote
 # bench_views puts the project root on sys.path, so `wiki` imports below resolve to this checkout.
 from bench_views import (
     ROOT,
+    SETUP,
     WORKERS,
     Result,
     _exit_on_sigterm,
@@ -326,7 +327,7 @@ def main() -> int:
         folder.mkdir(parents=True, exist_ok=True)
         built = [(count, *corpus_database(count, args, folder, env))
                  for count in (args.small, args.large)]
-        print(f"{WORKERS} sync workers; {args.threads} client threads; per target "
+        print(f"gunicorn {SETUP.label}; {args.threads} client threads; per target "
               f"{args.warmup} warm-up + {args.requests} requests (at most {args.time_cap:.0f} s "
               "per load), one connection per request", flush=True)
         small, large = (measure(count, database, describe(database, how, count, args), args,

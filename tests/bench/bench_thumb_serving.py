@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bench_views import (
     ROOT,
-    WORKERS,
+    SETUP,
     Result,
     _exit_on_sigterm,
     fetch,
@@ -104,7 +104,7 @@ def main() -> int:
             floor_env = {**env, "FLOOR_FILE": str(workdir / "static-thumb.jpg")}
             with serving("floor_app:app", floor_port, "/static-thumb.jpg", workdir, floor_env,
                          workdir / "floor.log"):
-                print(f"gunicorn, {WORKERS} sync workers each; {args.threads} client threads, "
+                print(f"gunicorn {SETUP.label} each; {args.threads} client threads, "
                       f"{args.requests} requests per target in {args.rounds} rounds; "
                       f"thumbnail {len(body):,} bytes", flush=True)
                 results = [Result("thumbnail"), Result("static file")]

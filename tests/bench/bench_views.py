@@ -3,12 +3,13 @@
 Run with ``python tests/bench/bench_views.py [--requests N] [--threads N] [--time-cap S]``.
 
 The script seeds a wiki in a temporary directory, adds one edit to the benchmark article so a
-diff has two revisions, and serves it with gunicorn (two sync workers) on a free loopback port.
+diff has two revisions, and serves it with gunicorn, set up as gunicorn.conf.py says (as `make run`
+serves it), on a free loopback port.
 A second gunicorn serves a "floor" app written at run time: per request it opens SQLite, reads one
 row (the article page's body HTML, fetched once from the wiki) and renders a Jinja page shell
 around it, so both servers send pages of about the same size. Client threads then send a bounded
-number of requests to each target, one connection per request for both (sync workers close the
-connection after every response anyway), and the table shows throughput and latency.
+number of requests to each target, one connection per request for both, and the table shows
+throughput and latency.
 
 Target: the article view serves at least 0.8x the floor's requests per second. Missing the target
 is reported, not fatal; the exit status is 1 when any request fails.
@@ -20,6 +21,7 @@ import argparse
 import http.client
 import os
 import re
+import runpy
 import signal
 import socket
 import sqlite3
@@ -28,7 +30,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +44,6 @@ HOST = "127.0.0.1"
 ARTICLE_PATH = "/wiki/Azerbaijan%E2%80%93Kosovo_relations"
 FLOOR_PATH = "/floor/1"
 TARGET_RATIO = 0.8
-WORKERS = 2
 STARTUP_SECONDS = 60.0
 REQUEST_TIMEOUT = 30.0
 
@@ -90,6 +91,38 @@ FLOOR_TEMPLATE = """\
 """
 
 
+@dataclass(frozen=True)
+class ServerSetup:
+    """How gunicorn runs the app: its worker class, worker processes and threads per worker."""
+
+    worker_class: str
+    workers: int
+    threads: int = 1
+
+    @property
+    def label(self) -> str:
+        """"sync 4" or "gthread 2×4" (workers × threads)."""
+        if self.worker_class == "sync":
+            return f"sync {self.workers}"
+        return f"{self.worker_class} {self.workers}×{self.threads}"
+
+    def arguments(self) -> list[str]:
+        """gunicorn's command-line options for this setup."""
+        return ["--worker-class", self.worker_class, "--workers", str(self.workers),
+                "--threads", str(self.threads)]
+
+
+def chosen_setup() -> ServerSetup:
+    """The setup `make run` uses, read from gunicorn.conf.py at the project's root."""
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    return ServerSetup(str(settings["worker_class"]), int(settings["workers"]),
+                       int(settings.get("threads", 1)))
+
+
+SETUP = chosen_setup()
+WORKERS = SETUP.workers
+
+
 @dataclass
 class Result:
     """What one measured run against one target produced."""
@@ -99,6 +132,16 @@ class Result:
     errors: int = 0
     elapsed: float = 0.0
     sizes: set[int] = field(default_factory=set)
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: Result) -> None:
+        """Fold another run of the same target into this one (rounds of an interleaved run)."""
+        self.latencies += other.latencies
+        self.errors += other.errors
+        self.elapsed += other.elapsed
+        self.sizes |= other.sizes
+        for outcome, count in other.outcomes.items():
+            self.outcomes[outcome] = self.outcomes.get(outcome, 0) + count
 
     @property
     def requests(self) -> int:
@@ -195,12 +238,14 @@ def write_floor_app(workdir: Path) -> None:
 
 
 def start_gunicorn(app: str, port: int, workdir: Path, env: Mapping[str, str],
-                   log: Path) -> subprocess.Popen[bytes]:
-    """Start gunicorn with sync workers on a loopback port, logging to a file."""
+                   log: Path, setup: ServerSetup = SETUP) -> subprocess.Popen[bytes]:
+    """Start gunicorn set up as `make run` runs it (or as given) on a loopback port, logging to
+    a file. The setup's options are all on the command line (the working directory is the
+    temporary one, which has no gunicorn.conf.py to read)."""
     with log.open("wb") as handle:
         return subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{port}",
-             "--workers", str(WORKERS), "--worker-class", "sync", "--chdir", str(workdir), app],
+            [sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{port}", *setup.arguments(),
+             "--chdir", str(workdir), app],
             cwd=workdir, env=dict(env), stdin=subprocess.DEVNULL, stdout=handle, stderr=handle,
         )
 
@@ -243,9 +288,9 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def serving(app: str, port: int, path: str, workdir: Path, env: Mapping[str, str],
-            log: Path) -> Iterator[None]:
+            log: Path, setup: ServerSetup = SETUP) -> Iterator[None]:
     """Run a gunicorn server for the duration of the block and always stop it afterwards."""
-    process = start_gunicorn(app, port, workdir, env, log)
+    process = start_gunicorn(app, port, workdir, env, log, setup)
     try:
         wait_until_ready(process, port, path, log)
         yield
@@ -281,6 +326,45 @@ def load_paths(port: int, paths: list[str], name: str, threads: int, time_cap: f
                     result.errors += 1
 
     workers = [threading.Thread(target=client, daemon=True) for _ in range(threads)]
+    began = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    result.elapsed = time.perf_counter() - began
+    return result
+
+
+def load_calls(name: str, call: Callable[[int], str | None], total: int, threads: int,
+               time_cap: float) -> Result:
+    """Make up to `total` calls from client threads within `time_cap` seconds and time each.
+    A call gets its client thread's number and returns what came of it (an outcome counted in
+    the result, such as "200" or "merged"), or None when it failed."""
+    result = Result(name)
+    lock = threading.Lock()
+    remaining = [total]
+    deadline = time.monotonic() + time_cap
+
+    def client(number: int) -> None:
+        while True:
+            with lock:
+                if remaining[0] <= 0 or time.monotonic() >= deadline:
+                    return
+                remaining[0] -= 1
+            began = time.perf_counter()
+            try:
+                outcome = call(number)
+            except (OSError, http.client.HTTPException):
+                outcome = None
+            took = time.perf_counter() - began
+            with lock:
+                if outcome is None:
+                    result.errors += 1
+                else:
+                    result.latencies.append(took)
+                    result.outcomes[outcome] = result.outcomes.get(outcome, 0) + 1
+
+    workers = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(threads)]
     began = time.perf_counter()
     for worker in workers:
         worker.start()
@@ -368,7 +452,7 @@ def main() -> int:
             store_floor_page(database, page.decode("utf-8"))
             with serving("floor_app:app", floor_port, FLOOR_PATH, workdir, env,
                          workdir / "floor.log"):
-                print(f"{WORKERS} sync workers each; {args.threads} client threads, "
+                print(f"gunicorn {SETUP.label} each; {args.threads} client threads, "
                       f"{args.warmup} warm-up + {args.requests} requests per target "
                       f"(at most {args.time_cap:.0f} s), one connection per request", flush=True)
                 for name, path in targets:

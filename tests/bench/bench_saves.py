@@ -1,0 +1,221 @@
+"""Where a save's time goes: saves per second over HTTP by number of editors, and the cost of
+each part of one save, measured in-process.
+
+Run with ``python tests/bench/bench_saves.py [--rounds N] [--saves N] [--sections N]``.
+
+Part 1 serves a seeded wiki with gunicorn as `make run` does (gunicorn.conf.py) and makes saves
+of the seeded article as tests/bench/bench_site.py does (edit form, one sentence changed, post),
+from 1, 2 and 4 editors at once, each on their own paragraph, and from 4 editors each on their
+own copy of the article, taking turns in rounds. With more than one editor of a page most saves
+start from a revision that is no longer the latest: they are merged, and a save whose page moved
+on between its render and the write lock merges and renders again.
+
+Part 2 makes --sections saves one after another in this process through Flask's test client (no
+HTTP, no concurrency) and times the parts of each by wrapping the functions that do them: the
+edit form, the save's plan (merge check, render, search text), the write inside the lock (new
+revision, stored render, links, search index, invalidation) and the commit. The rest of the
+post (CSRF check, form parsing, rate limiter, session, redirect) is what is left of the post.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import os
+import signal
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from html import unescape
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+from bench_site import (
+    BASE_FIELD,
+    CSRF_FIELD,
+    EDITABLE_PARAGRAPHS,
+    TEXTAREA,
+    Editor,
+    change_sentence,
+    wiki_env,
+)
+from bench_views import (
+    ARTICLE_PATH,
+    SETUP,
+    Result,
+    _exit_on_sigterm,
+    free_port,
+    load_calls,
+    seed_database,
+    serving,
+)
+
+COPIES = 4
+COPY_TITLE = "Bench copy {n}"
+
+
+def copy_article(env: dict[str, str]) -> list[str]:
+    """Save the article's text as COPIES more pages; return their paths."""
+    from wiki import create_app, pages
+    from wiki.db import db
+    from wiki.titles import parse_title
+
+    app = create_app({name: env[name] for name in (
+        "WIKI_DATABASE_URL", "WIKI_SECRET_KEY", "WIKI_MAP_CACHE_DIR")},
+        instance_path=env["BENCH_INSTANCE"])
+    paths = []
+    with app.app_context():
+        text = pages.latest_revision(pages.get_page(parse_title(
+            unquote(ARTICLE_PATH.removeprefix("/wiki/"))))).text
+        for number in range(COPIES):
+            title = COPY_TITLE.format(n=number)
+            pages.save_edit(parse_title(title), text, author=pages.Author("Bench"),
+                            base_revision_id=None, summary="copy")
+            paths.append("/wiki/" + quote(title.replace(" ", "_")))
+        db.session.remove()
+        db.engine.dispose()
+    return paths
+
+
+def over_http(workdir: Path, args: argparse.Namespace) -> None:
+    """Saves per second by 1, 2 and 4 editors of the article, and by 4 editors of 4 pages with
+    the article's text (one each: nothing to merge), in turns; prints a table."""
+    env = wiki_env(workdir)
+    copies = copy_article(env)
+    port = free_port()
+    crowds = {
+        "1 editor, 1 page": [Editor(port, 0, "a0")],
+        "2 editors, 1 page": [Editor(port, n, f"b{n}") for n in range(2)],
+        "4 editors, 1 page": [Editor(port, n, f"c{n}") for n in range(EDITABLE_PARAGRAPHS)],
+        "4 editors, 4 pages": [Editor(port, 0, f"d{n}", path) for n, path in enumerate(copies)],
+    }
+    results = {name: Result(name) for name in crowds}
+    with serving("wiki:create_app()", port, ARTICLE_PATH, workdir, env, workdir / "wiki.log"):
+        for _round in range(args.rounds):
+            for name, editors in crowds.items():
+                def save(client: int, editors: list[Editor] = editors) -> str | None:
+                    return editors[client].save()
+                load_calls("warm", save, len(editors), len(editors), 10.0)
+                results[name].add(load_calls("save", save, args.saves, len(editors), 20.0))
+    print(f"saves over HTTP, gunicorn {SETUP.label}, {args.rounds} rounds of {args.saves}")
+    print(f"{'editors':<20} {'saves/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}  outcomes")
+    for name, result in results.items():
+        outcomes = ", ".join(f"{n} {k}" for k, n in sorted(result.outcomes.items()))
+        print(f"{name:<20} {result.rate:>8.1f} {result.percentile(0.5):>7.1f} "
+              f"{result.percentile(0.99):>7.1f} {result.errors:>6}  {outcomes}")
+
+
+def in_process(workdir: Path, count: int) -> None:
+    """Time the parts of `count` saves made one after another; prints a table."""
+    os.environ.update(wiki_env(workdir))
+    from wiki import create_app, invalidation, pages, permissions, rendering, search
+    from wiki.security import csrf
+    from wiki.views import editing
+
+    app = create_app(instance_path=str(workdir / "instance"))
+    client = app.test_client()
+    totals: dict[str, float] = {}
+
+    def add(label: str, seconds: float) -> None:
+        totals[label] = totals.get(label, 0.0) + seconds
+
+    def wrap(module: Any, name: str, label: str) -> None:
+        function: Callable[..., Any] = getattr(module, name)
+
+        @functools.wraps(function)
+        def timed(*positional: Any, **named: Any) -> Any:
+            began = time.perf_counter()
+            try:
+                return function(*positional, **named)
+            finally:
+                add(label, time.perf_counter() - began)
+
+        setattr(module, name, timed)
+
+    parts = [
+        (editing, "edit_form", "edit form (view)"),
+        (csrf, "protect", "CSRF check"),
+        (editing, "submit", "post (view)"),
+        (pages, "save_edit", "  save_edit"),
+        (pages, "_plan", "    plan: merge check, render, search text"),
+        (rendering, "render_text", "      render (Markdown, templates, sanitizer)"),
+        (search, "prepare", "      search text"),
+        (pages, "_write", "    write in the lock"),
+        (pages, "_locked_page", "      page row, locked"),
+        (invalidation, "page_state", "      page state before"),
+        (permissions, "check_edit", "      permission checks (plan and write)"),
+        (pages, "_insert_revision", "      insert the revision"),
+        (rendering, "store_render", "      store the render"),
+        (rendering, "record_links", "      links and categories"),
+        (search, "index_page", "      search index"),
+        (invalidation, "publish", "      invalidation"),
+    ]
+    for module, name, label in parts:
+        wrap(module, name, label)
+    transaction = pages.write_transaction
+
+    @contextlib.contextmanager
+    def timed_transaction(*positional: Any, **named: Any) -> Iterator[None]:
+        with transaction(*positional, **named):
+            yield
+            began = time.perf_counter()
+        add("    commit", time.perf_counter() - began)
+
+    setattr(pages, "write_transaction", timed_transaction)  # noqa: B010
+
+    def cycle(number: int) -> None:
+        began = time.perf_counter()
+        form = client.get(f"{ARTICLE_PATH}?action=edit").get_data(as_text=True)
+        add("GET edit form (request)", time.perf_counter() - began)
+        token, base, text = CSRF_FIELD.search(form), BASE_FIELD.search(form), TEXTAREA.search(form)
+        assert token and base and text
+        changed = change_sentence(unescape(text.group(1)), 0, f"s-{number}")
+        began = time.perf_counter()
+        answer = client.post(f"{ARTICLE_PATH}?action=submit", data={
+            "csrf_token": token.group(1), "base_revision": base.group(1), "text": changed,
+            "summary": "Reworded a sentence", "save": "1"})
+        add("POST save (request)", time.perf_counter() - began)
+        if answer.status_code != 303:
+            raise RuntimeError(f"a save answered {answer.status_code}")
+
+    for number in range(20):
+        cycle(number)
+    totals.clear()
+    began = time.perf_counter()
+    for number in range(count):
+        cycle(1000 + number)
+    whole = (time.perf_counter() - began) / count * 1000
+    order = ["GET edit form (request)", "edit form (view)", "POST save (request)",
+             "CSRF check", "post (view)", *[label for _m, _n, label in parts[3:]], "    commit"]
+    print(f"\none save after another, in-process (Flask test client), {count} saves")
+    print(f"{'part':<48} {'ms/save':>8} {'share':>6}")
+    print(f"{'whole save (edit form and post)':<48} {whole:>8.2f} {100:>5.0f}%")
+    for label in order:
+        value = totals.get(label, 0.0) / count * 1000
+        print(f"{label:<48} {value:>8.2f} {100 * value / whole:>5.0f}%")
+    print(f"at this cost one core makes {1000 / whole:.0f} saves/s, two {2000 / whole:.0f}/s")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=3, help="turns over HTTP")
+    parser.add_argument("--saves", type=int, default=60, help="saves per editor count per turn")
+    parser.add_argument("--sections", type=int, default=200, help="saves timed in-process")
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    with tempfile.TemporaryDirectory(prefix="bench-saves-") as temp:
+        workdir = Path(temp)
+        seed_database(workdir, wiki_env(workdir))
+        over_http(workdir, args)
+        in_process(workdir, args.sections)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        raise SystemExit(main())
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
