@@ -1,7 +1,7 @@
-# make run: a working wiki on http://127.0.0.1:5000/, served by gunicorn as gunicorn.conf.py says
+# make run: a working wiki on http://127.0.0.1:5000/, served by gunicorn as deploy/gunicorn.conf.py says
 # make test: the whole suite   make lint: ruff and mypy
 # make bench: bench_site.py's one table of every URL against the floor, then the other benchmarks
-# (every one under gunicorn.conf.py's setup; bench_servers.py measures the other setups)
+# (every one under deploy/gunicorn.conf.py's setup; bench_servers.py measures the other setups)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -40,7 +40,7 @@ init: install
 	$(BIN)/flask --app wiki init
 
 run: init
-	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile - "wiki:create_app()"
+	$(BIN)/gunicorn --config deploy/gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile - "wiki:create_app()"
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

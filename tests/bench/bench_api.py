@@ -3,7 +3,7 @@
 Run with ``python tests/bench/bench_api.py [--requests N] [--threads N] [--time-cap S]``.
 
 The script seeds a wiki in a temporary directory and serves it with gunicorn (set up as
-gunicorn.conf.py says) on a free loopback port, as tests/bench/bench_views.py does (and with
+deploy/gunicorn.conf.py says) on a free loopback port, as tests/bench/bench_views.py does (and with
 its helpers). Client threads then send a bounded number of GETs to each target, one connection
 per request:
 

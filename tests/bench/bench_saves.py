@@ -3,12 +3,12 @@ each part of one save, measured in-process.
 
 Run with ``python tests/bench/bench_saves.py [--rounds N] [--saves N] [--sections N]``.
 
-Part 1 serves a seeded wiki with gunicorn as `make run` does (gunicorn.conf.py) and makes saves
-of the seeded article as tests/bench/bench_site.py does (edit form, one sentence changed, post),
-from 1, 2 and 4 editors at once, each on their own paragraph, and from 4 editors each on their
-own copy of the article, taking turns in rounds. With more than one editor of a page most saves
-start from a revision that is no longer the latest: they are merged, and a save whose page moved
-on between its render and the write lock merges and renders again.
+Part 1 serves a seeded wiki with gunicorn as `make run` does (deploy/gunicorn.conf.py) and makes
+saves of the seeded article as tests/bench/bench_site.py does (edit form, one sentence changed,
+post), from 1, 2 and 4 editors at once, each on their own paragraph, and from 4 editors each on
+their own copy of the article, taking turns in rounds. With more than one editor of a page most
+saves start from a revision that is no longer the latest: they are merged, and a save whose page
+moved on between its render and the write lock merges and renders again.
 
 Part 2 makes --sections saves one after another in this process through Flask's test client (no
 HTTP, no concurrency) and times the parts of each by wrapping the functions that do them: the

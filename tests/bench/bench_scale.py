@@ -5,8 +5,9 @@ Run with ``python tests/bench/bench_scale.py [--small N] [--large N] [--revision
 
 For each size the script builds a synthetic corpus into an SQLite file (``flask init``, then
 ``flask generate-corpus``, which saves every revision through the one writer), serves it with
-gunicorn (set up as gunicorn.conf.py says) on a free loopback port, and sends a bounded number
-of requests from client threads, one connection per request, as tests/bench/bench_views.py does:
+gunicorn (set up as deploy/gunicorn.conf.py says) on a free loopback port, and sends a bounded
+number of requests from client threads, one connection per request, as
+tests/bench/bench_views.py does:
 
 - article view: random titles from a pool of --pool pages, the same pool size for both corpora,
   so the per-process page cache sees the same traffic whatever the corpus size;

@@ -18,7 +18,7 @@ warm-up:
 
 The table gives requests (saves) per second, p50 and p99 for each, the ratio of each rate to the
 best setup's, and a score: the geometric mean of the three ratios. The setup with the best score
-is named at the end; gunicorn.conf.py says which one `make run` and the benchmarks use.
+is named at the end; deploy/gunicorn.conf.py says which one `make run` and the benchmarks use.
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def report(servers: list[Server]) -> ServerSetup:
     print("saves: " + ", ".join(f"{count} {outcome}" for outcome, count
                                  in sorted(outcomes.items())))
     winner = max(scores, key=lambda setup: scores[setup])
-    print(f"best: {winner.label} (score {scores[winner]:.2f}); gunicorn.conf.py has "
+    print(f"best: {winner.label} (score {scores[winner]:.2f}); deploy/gunicorn.conf.py has "
           f"{SETUP.label} (score {scores.get(SETUP, float('nan')):.2f})")
     return winner
 

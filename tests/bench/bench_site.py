@@ -6,9 +6,9 @@ Run with ``python tests/bench/bench_site.py [--requests N] [--rounds N] [--threa
 The script seeds a wiki in a temporary directory, adds one edit to the benchmark article (so a
 diff has two adjacent revisions) and three pages with 20, 200 and 2,000 revisions (each saved
 through the one writer, pages.save_edit), then serves the wiki with gunicorn set up as `make run`
-sets it up (gunicorn.conf.py), with WIKI_CACHE_SMAXAGE=3600 so that a shared cache may keep its
-pages. Debian's Varnish (/usr/sbin/varnishd, with deploy/varnish/default.vcl, or a minimal VCL
-of the script's own while that file is missing) runs in front of it, and the floor of
+sets it up (deploy/gunicorn.conf.py), with WIKI_CACHE_SMAXAGE=3600 so that a shared cache may
+keep its pages. Debian's Varnish (/usr/sbin/varnishd, with deploy/varnish/default.vcl) runs in
+front of it, and the floor of
 tests/bench/bench_views.py (one SQLite row through a Jinja page shell) beside it, under the same
 gunicorn setup.
 
@@ -87,16 +87,6 @@ BASE_FIELD = re.compile(r'name="base_revision" value="([^"]*)"')
 TEXTAREA = re.compile(r'<textarea\b[^>]*name="text"[^>]*>(.*?)</textarea>', re.S)
 MARK = re.compile(r" \(revised [0-9a-z-]+\)")
 ETAG = re.compile(r"[Ee][Tt][Aa][Gg]: *(.+)")
-
-MINIMAL_VCL = """\
-vcl 4.1;
-
-backend default {
-    .host = "127.0.0.1";
-    .port = "8000";
-}
-"""
-
 
 def wiki_env(workdir: Path, **settings: str) -> dict[str, str]:
     """The environment of the wiki's processes: a temporary database and instance, the wiki of
@@ -256,18 +246,15 @@ def article_etag(port: int) -> str:
 
 
 def write_vcl(workdir: Path, backend_port: int) -> tuple[Path, str]:
-    """The VCL to run (deploy/varnish/default.vcl, or a minimal one while it is missing), with
-    its default backend pointed at the wiki's port; and where it came from."""
-    source = VCL.read_text(encoding="utf-8") if VCL.exists() else MINIMAL_VCL
-    origin = "deploy/varnish/default.vcl" if VCL.exists() else "a minimal VCL (no deploy one yet)"
-    backend = re.search(r"backend\s+default\s*\{.*?\n\}", source, re.S)
-    if backend is None:
-        raise RuntimeError(f"{origin} has no `backend default`")
-    block = re.sub(r'\.host\s*=\s*"[^"]*"', f'.host = "{HOST}"', backend.group(0))
-    block = re.sub(r'\.port\s*=\s*"[^"]*"', f'.port = "{backend_port}"', block)
+    """deploy/varnish/default.vcl with each of its backends pointed at the wiki's port (the
+    benchmark runs one wiki server), and where it came from."""
+    source = VCL.read_text(encoding="utf-8")
+    rewritten, count = re.subn(r'\.port\s*=\s*"[^"]*"', f'.port = "{backend_port}"', source)
+    if not count:
+        raise RuntimeError(f"{VCL} names no backend port")
     path = workdir / "bench.vcl"
-    path.write_text(source[:backend.start()] + block + source[backend.end():], encoding="utf-8")
-    return path, origin
+    path.write_text(rewritten, encoding="utf-8")
+    return path, "deploy/varnish/default.vcl"
 
 
 def varnish_counts(state: Path) -> str:
@@ -369,7 +356,7 @@ def report(targets: list[Target], floor: Target, setup: ServerSetup) -> list[str
             counts = ", ".join(f"{n} {k}" for k, n in sorted(result.outcomes.items()))
             lines.append(f"save: {result.rate:.1f} saves/s (target ≥ {SAVE_TARGET:.0f}/s) - "
                          f"{verdict}; {counts}")
-    lines.append(f"server: gunicorn {setup.label} (gunicorn.conf.py), the floor too")
+    lines.append(f"server: gunicorn {setup.label} (deploy/gunicorn.conf.py), the floor too")
     return lines
 
 

@@ -3,8 +3,8 @@
 Run with ``python tests/bench/bench_views.py [--requests N] [--threads N] [--time-cap S]``.
 
 The script seeds a wiki in a temporary directory, adds one edit to the benchmark article so a
-diff has two revisions, and serves it with gunicorn, set up as gunicorn.conf.py says (as `make run`
-serves it), on a free loopback port.
+diff has two revisions, and serves it with gunicorn, set up as deploy/gunicorn.conf.py says
+(as `make run` serves it), on a free loopback port.
 A second gunicorn serves a "floor" app written at run time: per request it opens SQLite, reads one
 row (the article page's body HTML, fetched once from the wiki) and renders a Jinja page shell
 around it, so both servers send pages of about the same size. Client threads then send a bounded
@@ -113,8 +113,8 @@ class ServerSetup:
 
 
 def chosen_setup() -> ServerSetup:
-    """The setup `make run` uses, read from gunicorn.conf.py at the project's root."""
-    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    """The setup `make run` uses, read from deploy/gunicorn.conf.py."""
+    settings = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
     return ServerSetup(str(settings["worker_class"]), int(settings["workers"]),
                        int(settings.get("threads", 1)))
 
@@ -241,7 +241,7 @@ def start_gunicorn(app: str, port: int, workdir: Path, env: Mapping[str, str],
                    log: Path, setup: ServerSetup = SETUP) -> subprocess.Popen[bytes]:
     """Start gunicorn set up as `make run` runs it (or as given) on a loopback port, logging to
     a file. The setup's options are all on the command line (the working directory is the
-    temporary one, which has no gunicorn.conf.py to read)."""
+    temporary one, which has no deploy/gunicorn.conf.py to read)."""
     with log.open("wb") as handle:
         return subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{port}", *setup.arguments(),
