@@ -5,6 +5,8 @@ down or hangs never slows or fails a save; only URLs a purge reaches carry s-max
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -19,6 +21,7 @@ from wikitest import WikiClient, create, custom_app, free_port
 
 from wiki import clock, moderation, pages, purge
 from wiki.db import write_transaction
+from wiki.paths import PROJECT_ROOT
 from wiki.titles import Title, parse_title
 
 ARTICLE = parse_title("Azerbaijan–Kosovo relations")
@@ -318,3 +321,20 @@ def test_an_expiring_protection_bounds_s_maxage(purging_app: Flask) -> None:
     control = purging_app.test_client().get(ARTICLE.path).headers["Cache-Control"]
     seconds = int(control.split("s-maxage=")[1].split(",")[0])
     assert 0 < seconds <= 120
+
+
+def test_a_command_that_ends_right_after_a_write_still_purges(
+        tmp_path: Path, database_url: str, cache: CacheServer) -> None:
+    """A process that saves and exits at once (a CLI import, say) sends its purges first."""
+    script = (
+        "from wiki import create_app, pages\n"
+        "from wiki.titles import parse_title\n"
+        f"app = create_app({{'WIKI_DATABASE_URL': {database_url!r}, 'WIKI_SECRET_KEY': 'x',"
+        f" 'WIKI_PURGE_URLS': {cache.url!r}}}, instance_path={str(tmp_path)!r})\n"
+        "with app.app_context():\n"
+        "    pages.save_edit(parse_title('Saved from a command'), 'Text.',"
+        " author=pages.Author('Script'), base_revision_id=None)\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, timeout=120,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "/wiki/Saved_from_a_command" in cache.paths()

@@ -16,6 +16,7 @@ so no shared cache keeps a page no purge would drop.
 
 from __future__ import annotations
 
+import atexit
 import http.client
 import logging
 import os
@@ -45,6 +46,7 @@ RECENT_CHANGES_FEEDS = ("/wiki/Special:RecentChanges?feed=atom",
                         "/wiki/Special:RecentChanges?feed=atom&limit=50")
 # Paths a sender keeps for its next round at most; beyond it the oldest wait is dropped, logged.
 QUEUE_LIMIT = 10_000
+EXIT_WAIT_SECONDS = 5.0
 BATCH = 400  # topics per statement when finding the pages a render drop affects
 
 
@@ -210,6 +212,9 @@ class Purger:
         for server in self.servers:
             threading.Thread(target=self._send_forever, args=(server,), daemon=True,
                              name=f"purge {server.netloc}").start()
+        # A command (an import, say) ends its process soon after its last write: let what it
+        # queued leave first, for a few seconds at most.
+        atexit.register(self.idle, EXIT_WAIT_SECONDS)
 
     def _done(self, count: int) -> None:
         with self._idle:
