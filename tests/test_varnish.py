@@ -10,7 +10,6 @@ import http.client
 import os
 import re
 import shutil
-import socket
 import subprocess
 import time
 import uuid
@@ -21,7 +20,15 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from wikitest import BASE_FIELD, CSRF_FIELD, Endpoint, HttpSession, free_port, gunicorn
+from wikitest import (
+    BASE_FIELD,
+    CSRF_FIELD,
+    Endpoint,
+    HttpSession,
+    free_port,
+    gunicorn,
+    listening,
+)
 
 from wiki.paths import PROJECT_ROOT
 from wiki.titles import Title, parse_title
@@ -82,27 +89,8 @@ def varnish(workdir: Path, port: int, backends: list[int]) -> Iterator[Endpoint]
         [varnishd(), "-F", "-j", "none", "-n", str(workdir / "state"), "-a", f"127.0.0.1:{port}",
          "-f", str(vcl), "-s", "malloc,64m"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                output = process.stdout.read() if process.stdout else ""
-                raise RuntimeError(f"varnishd exited: {output[-2000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("varnishd did not start within 60 s") from None
-                time.sleep(0.1)
-        yield Endpoint(port)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with listening(process, port, "varnishd") as endpoint:
+        yield endpoint
 
 
 @dataclass

@@ -313,18 +313,27 @@ def gunicorn(instance: Path, database_url: str, *, workers: int = 2, threads: in
                f"wiki:create_app(instance_path={str(instance)!r})"]
     process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)
+    with listening(process, port, "gunicorn") as endpoint:
+        yield endpoint
+
+
+@contextmanager
+def listening(process: subprocess.Popen[str], port: int, name: str) -> Iterator[Endpoint]:
+    """A server process once it listens on its loopback port (its output in the error if it
+    exits first), stopped when the block ends."""
     try:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                output = process.stderr.read() if process.stderr else ""
-                raise RuntimeError(f"gunicorn exited: {output}")
+                stream = process.stderr or process.stdout
+                output = stream.read() if stream else ""
+                raise RuntimeError(f"{name} exited: {output[-2000:]}")
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=1):
                     break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start within 60 s") from None
+                    raise RuntimeError(f"{name} did not start within 60 s") from None
                 time.sleep(0.1)
         yield Endpoint(port)
     finally:
