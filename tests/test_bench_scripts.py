@@ -39,7 +39,9 @@ def test_bench_site_prints_the_one_table() -> None:
     rows = {line.split("  ")[0].strip(): line for line in done.stdout.splitlines()
             if re.match(r"[A-Za-z0-9 ,]+? {2,}\d+ +0 ", line)}
     assert set(rows) == {"article", "article via Varnish", "304 revalidation", "history 3",
-                         "history 30", "diff", "search", "save", "floor"}, done.stdout
+                         "history 30", "diff", "search", "save, own pages", "save, one page",
+                         "floor"}, done.stdout
     assert re.search(r"^history 3 .*≥ 0\.8× floor$", done.stdout, re.M)
-    assert re.search(r"^save: [\d.]+ saves/s \(target ≥ 150/s\)", done.stdout, re.M)
+    for row in ("own pages", "one page"):
+        assert re.search(rf"^save, {row}: [\d.]+ saves/s \(target ≥ 150/s\)", done.stdout, re.M)
     assert re.search(r"^Varnish: [1-9]\d* hits", done.stdout, re.M), done.stdout  # it caches

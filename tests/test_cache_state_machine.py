@@ -38,8 +38,9 @@ STEPS: list[int] = []  # steps run across all examples, for the report
 
 @pytest.fixture
 def uncached(tmp_path: Path, database_url: str) -> Iterator[Flask]:
-    """A second app on the same database with no page cache."""
-    yield from custom_app(tmp_path, database_url, WIKI_PAGE_CACHE_BYTES=0)
+    """A second app on the same database with no page cache and no kept template calls."""
+    yield from custom_app(tmp_path, database_url, WIKI_PAGE_CACHE_BYTES=0,
+                          WIKI_TEMPLATE_CALL_CACHE_BYTES=0)
 
 
 def test_cached_pages_always_equal_fresh_ones(app: Flask, uncached: Flask) -> None:

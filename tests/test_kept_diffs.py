@@ -96,9 +96,9 @@ def test_each_pair_is_its_own_entry(app: Flask, client: FlaskClient,
     two = settled(client, f"/wiki/Pairs?diff={ids[2]}&oldid={ids[1]}")
     assert len(compared) == 2
     assert one != two
-    tables = kept_diffs.store(app).tables
-    assert (ids[0], ids[1]) in tables and (ids[1], ids[2]) in tables
-    assert tables[(ids[0], ids[1])] != tables[(ids[1], ids[2])]
+    tables = kept_diffs.store(app)
+    first, second = tables.get((ids[0], ids[1])), tables.get((ids[1], ids[2]))
+    assert first is not None and second is not None and first != second
     # Another URL of a pair already compared (prev of the newer one) compares nothing again.
     assert "Line 1 of Pairs." in get(client, f"/wiki/Pairs?diff=prev&oldid={ids[1]}")
     assert len(compared) == 2

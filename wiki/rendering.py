@@ -263,4 +263,5 @@ def refresh_templates() -> list[str]:
 def init_app(app: Flask) -> None:
     """Give the app its wiki templates: the operator's folder first, then the built-in ones."""
     own = Path(app.config["WIKI_TEMPLATES_DIR"])
-    app.extensions[TEMPLATES_KEY] = TemplateLibrary([own, TEMPLATE_DIR])
+    app.extensions[TEMPLATES_KEY] = TemplateLibrary(
+        [own, TEMPLATE_DIR], kept_bytes=int(app.config["WIKI_TEMPLATE_CALL_CACHE_BYTES"]))

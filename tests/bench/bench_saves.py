@@ -30,7 +30,6 @@ from collections.abc import Callable, Iterator
 from html import unescape
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
 
 from bench_site import (
     BASE_FIELD,
@@ -39,6 +38,7 @@ from bench_site import (
     TEXTAREA,
     Editor,
     change_sentence,
+    copy_article,
     wiki_env,
 )
 from bench_views import (
@@ -51,32 +51,6 @@ from bench_views import (
     seed_database,
     serving,
 )
-
-COPIES = 4
-COPY_TITLE = "Bench copy {n}"
-
-
-def copy_article(env: dict[str, str]) -> list[str]:
-    """Save the article's text as COPIES more pages; return their paths."""
-    from wiki import create_app, pages
-    from wiki.db import db
-    from wiki.titles import parse_title
-
-    app = create_app({name: env[name] for name in (
-        "WIKI_DATABASE_URL", "WIKI_SECRET_KEY", "WIKI_MAP_CACHE_DIR")},
-        instance_path=env["BENCH_INSTANCE"])
-    paths = []
-    with app.app_context():
-        text = pages.latest_revision(pages.get_page(parse_title(
-            unquote(ARTICLE_PATH.removeprefix("/wiki/"))))).text
-        for number in range(COPIES):
-            title = COPY_TITLE.format(n=number)
-            pages.save_edit(parse_title(title), text, author=pages.Author("Bench"),
-                            base_revision_id=None, summary="copy")
-            paths.append("/wiki/" + quote(title.replace(" ", "_")))
-        db.session.remove()
-        db.engine.dispose()
-    return paths
 
 
 def over_http(workdir: Path, args: argparse.Namespace) -> None:

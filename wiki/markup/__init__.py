@@ -17,17 +17,17 @@ import mistune
 from markupsafe import Markup, escape
 from mistune.plugins import import_plugin
 
-from wiki.markup import extras
+from wiki.markup import extras, kept_calls
 from wiki.markup.blockstate import LinearBlockState
 from wiki.markup.files import FileInfo
-from wiki.markup.images import file_finder, file_links
+from wiki.markup.images import file_links
 from wiki.markup.limits import Budget, RenderTimeout, split_at_cost
 from wiki.markup.sanitize import sanitize_html
 from wiki.markup.see_also import see_also
 from wiki.markup.templates import PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN, TemplateCall, templates
 from wiki.markup.toc import MAX_HEADINGS, REFERENCES, TocEntry, build_toc, toc
 from wiki.markup.wikilinks import link_targets, wikilinks
-from wiki.markup.wikitemplates import TemplateLibrary, builtin_library, link_maker, render_call
+from wiki.markup.wikitemplates import TemplateLibrary, builtin_library
 from wiki.titles import CATEGORY, Title
 
 TOC_MIN_HEADINGS = 4
@@ -155,20 +155,13 @@ def _render_document(
     if not calls:
         return clean, env
 
-    make_link = link_maker(lookups.exists, lambda title: links.__setitem__(title, None))
-    find_file = file_finder(lookups.file, lambda title: links.__setitem__(title, None))
-
-    def fragment(value: str) -> Markup:
-        return _render_fragment(value, lookups, depth + 1, env_out)
-
     outputs: list[Markup] = []
     for call in calls:
         uses[(call.key, call.positional[0].strip() if call.positional else "")] = None
         if not budget.take_call():
             outputs.append(Markup(""))
             continue
-        output = render_call(call, fragment, make_link, lookups.live, depth, lookups.templates,
-                             file=find_file)
+        output = kept_calls.render(call, depth, lookups, env_out, _render_fragment)
         outputs.append(output if budget.take_output(len(output)) else Markup(""))
 
     def substitute(match: re.Match[str]) -> str:

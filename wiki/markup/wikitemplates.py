@@ -13,15 +13,18 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import jinja2
 from markupsafe import Markup
 
+from wiki.bounded import BoundedStore
 from wiki.markup.citations import citation
 from wiki.markup.images import FileTarget, plain_text
 from wiki.markup.limits import RenderTimeout
@@ -31,10 +34,18 @@ from wiki.paths import PROJECT_ROOT
 from wiki.titles import Title, page_url, try_parse_title
 from wiki.urls import local_image_path
 
+if TYPE_CHECKING:
+    from wiki.markup.kept_calls import CallKey, KeptCall
+
 log = logging.getLogger(__name__)
 TEMPLATE_DIR = PROJECT_ROOT / "templates" / "wikitemplates"
 MAX_DEPTH = 4
 _SAFE_KEY = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+KEPT_CALLS_BYTES = 8 * 1024 * 1024
+# The compiled templates the running call has loaded so far (its own and those it imports), for
+# wiki.markup.kept_calls; None when no call is being kept.
+loaded_templates: ContextVar[list[tuple[str, jinja2.Template]] | None] = ContextVar(
+    "loaded_templates", default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,21 +95,38 @@ class ArgumentLinks(Sequence[LinkTarget | None]):
         return self._made[index]
 
 
+class _Environment(jinja2.Environment):
+    """Jinja's environment, noting each template it hands out in `loaded_templates` (imports
+    are loaded through get_template while a template renders)."""
+
+    def get_template(self, name: str | jinja2.Template, parent: str | None = None,
+                     globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
+        template = super().get_template(name, parent, globals)
+        loaded = loaded_templates.get()
+        if loaded is not None and isinstance(name, str):
+            loaded.append((name, template))
+        return template
+
+
 class TemplateLibrary:
     """The wiki templates one app renders: <name>.html looked up in each folder in turn (an
     operator's own folder can add templates or replace built-in ones), each with a digest of its
     source so that stored renders can be dropped when a template they used changes.
 
     Safe to share between threads: after construction nothing here changes except Jinja's own
-    template cache, which Jinja guards with a lock (Flask shares one environment the same way).
+    template cache, which Jinja guards with a lock (Flask shares one environment the same way),
+    and the calls kept for reuse (wiki.markup.kept_calls, at most `kept_bytes`), behind theirs.
     """
 
-    def __init__(self, folders: Sequence[Path]) -> None:
+    def __init__(self, folders: Sequence[Path], kept_bytes: int = KEPT_CALLS_BYTES) -> None:
         self.folders = tuple(Path(folder) for folder in folders)
+        self.kept: BoundedStore[CallKey, KeptCall] = BoundedStore(kept_bytes, attrgetter("size"))
+        self.kept_reused = 0  # calls reused and rendered, for tests and benchmarks
+        self.kept_rendered = 0
         # Each folder under its own prefix, so that a template added to an earlier folder is
         # found at once instead of Jinja's cached copy of the one it shadows. A plain name
         # ("_cs1.html", imported by the citation templates) is looked up folder by folder.
-        self.environment = jinja2.Environment(
+        self.environment = _Environment(
             loader=jinja2.ChoiceLoader([
                 jinja2.PrefixLoader({
                     str(index): jinja2.FileSystemLoader(str(folder))
@@ -165,15 +193,16 @@ def render_call(
     library: TemplateLibrary,
     *,
     file: Callable[[str], FileTarget | None] | None = None,
-) -> Markup:
-    """Render one call to trusted markup (or to a notice naming the problem).
+) -> tuple[Markup, bool]:
+    """Render one call to trusted markup (or to a notice naming the problem), and say whether
+    the template rendered (False for a notice).
 
     file(name) tells a template about an uploaded file (wiki.markup.images.file_finder)."""
     if depth > MAX_DEPTH:
-        return _notice(library, "too_deep", call)
+        return _notice(library, "too_deep", call), False
     template = library.get(call.key)
     if template is None:
-        return _notice(library, "unknown", call)
+        return _notice(library, "unknown", call), False
     raw: dict[str, str] = {str(i + 1): value for i, value in enumerate(call.positional)}
     raw.update(call.named)
     rendered = {name: render_fragment(value) for name, value in raw.items()}
@@ -189,12 +218,12 @@ def render_call(
         "file": file if file is not None else _no_file,
     }
     try:
-        return Markup(template.render(context).strip())
+        return Markup(template.render(context).strip()), True
     except RenderTimeout:
         raise
     except Exception:  # a broken template must not take the page down with it
         log.exception("template %s failed", call.key)
-        return _notice(library, "failed", call)
+        return _notice(library, "failed", call), False
 
 
 def _no_file(_name: str) -> None:

@@ -15,47 +15,22 @@ reach this store: the diff view checks that the page is readable before asking f
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from threading import Lock
-
 from flask import Flask, current_app, get_template_attribute
 from markupsafe import Markup
 
 from wiki import diff
+from wiki.bounded import BoundedStore
 from wiki.models import Revision
 
 Pair = tuple[int, int]
 
 
-class KeptDiffs:
+class KeptDiffs(BoundedStore[Pair, bytes]):
     """One app's drawn tables: (older id, newer id) -> UTF-8 HTML, least recent first, holding
     at most `capacity` bytes (0: keep nothing)."""
 
     def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
-        self.tables: OrderedDict[Pair, bytes] = OrderedDict()
-        self.size = 0
-        self.lock = Lock()
-
-    def get(self, pair: Pair) -> bytes | None:
-        """The kept table of the pair, if any."""
-        with self.lock:
-            found = self.tables.get(pair)
-            if found is not None:
-                self.tables.move_to_end(pair)
-            return found
-
-    def put(self, pair: Pair, html: bytes) -> None:
-        """Keep a table (two threads may both draw one pair: either copy is right)."""
-        if len(html) > self.capacity:
-            return
-        with self.lock:
-            old = self.tables.pop(pair, None)
-            self.size += len(html) - (len(old) if old is not None else 0)
-            self.tables[pair] = html
-            while self.size > self.capacity and self.tables:
-                _, dropped = self.tables.popitem(last=False)
-                self.size -= len(dropped)
+        super().__init__(capacity, len)
 
 
 def store(app: Flask | None = None) -> KeptDiffs:
