@@ -11,6 +11,9 @@ PORT ?= 5000
 # copy axe-playwright-python bundles).
 AXE_CORE_VERSION := 4.14.1
 AXE_CORE := $(VENV)/share/axe-core
+# The suite runs in two pytest-xdist workers, one per core of the 2-core machines CI uses; each
+# worker has its own seeded database. `make test PYTEST_ARGS=` runs it in one process.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test install install-test init bench lint clean
 
