@@ -10,7 +10,10 @@ their own copy of the article, taking turns in rounds. With more than one editor
 saves start from a revision that is no longer the latest: they are merged, and a save whose page
 moved on between its render and the write lock merges and renders again.
 
-Part 2 makes --sections saves one after another in this process through Flask's test client (no
+Part 2 makes --sections saves in this process with each of two apps on the same database,
+taking turns: one keeping rendered template calls (wiki.markup.kept_calls), one keeping none.
+
+Part 3 makes --sections saves one after another in this process through Flask's test client (no
 HTTP, no concurrency) and times the parts of each by wrapping the functions that do them: the
 edit form, the save's plan (merge check, render, search text), the write inside the lock (new
 revision, stored render, links, search index, invalidation) and the commit. The rest of the
@@ -79,6 +82,46 @@ def over_http(workdir: Path, args: argparse.Namespace) -> None:
         outcomes = ", ".join(f"{n} {k}" for k, n in sorted(result.outcomes.items()))
         print(f"{name:<20} {result.rate:>8.1f} {result.percentile(0.5):>7.1f} "
               f"{result.percentile(0.99):>7.1f} {result.errors:>6}  {outcomes}")
+
+
+def save_once(client: Any, number: int) -> None:
+    """One save through a test client: the edit form, then its post with a sentence changed."""
+    form = client.get(f"{ARTICLE_PATH}?action=edit").get_data(as_text=True)
+    token, base, text = CSRF_FIELD.search(form), BASE_FIELD.search(form), TEXTAREA.search(form)
+    assert token and base and text
+    answer = client.post(f"{ARTICLE_PATH}?action=submit", data={
+        "csrf_token": token.group(1), "base_revision": base.group(1),
+        "text": change_sentence(unescape(text.group(1)), 0, f"k-{number}"),
+        "summary": "Reworded a sentence", "save": "1"})
+    if answer.status_code != 303:
+        raise RuntimeError(f"a save answered {answer.status_code}")
+
+
+def kept_calls_effect(workdir: Path, count: int, rounds: int = 4) -> None:
+    """Whole saves in-process by two apps on one database, taking turns: one that keeps
+    rendered template calls (the default) and one that keeps none; prints both."""
+    os.environ.update(wiki_env(workdir))
+    from wiki import create_app
+
+    apps = {"keeping template calls": create_app(instance_path=str(workdir / "instance")),
+            "keeping none": create_app({"WIKI_TEMPLATE_CALL_CACHE_BYTES": 0},
+                                       instance_path=str(workdir / "instance"))}
+    clients = {name: app.test_client() for name, app in apps.items()}
+    spent = dict.fromkeys(apps, 0.0)
+    number = 0
+    for _round in range(rounds + 1):
+        for name, client in clients.items():
+            began = time.perf_counter()
+            for _ in range(count // rounds):
+                number += 1
+                save_once(client, number)
+            if _round:  # the first round warms both up
+                spent[name] += time.perf_counter() - began
+    print(f"\nwhole saves in-process, taking turns ({rounds} rounds of {count // rounds})")
+    for name, seconds in spent.items():
+        print(f"{name:<24} {seconds / (count // rounds * rounds) * 1000:8.2f} ms/save")
+    kept, none = spent["keeping template calls"], spent["keeping none"]
+    print(f"kept template calls make a save take {kept / none:.2f}× the time")
 
 
 def in_process(workdir: Path, count: int) -> None:
@@ -184,6 +227,7 @@ def main() -> int:
         workdir = Path(temp)
         seed_database(workdir, wiki_env(workdir))
         over_http(workdir, args)
+        kept_calls_effect(workdir, args.sections)
         in_process(workdir, args.sections)
     return 0
 
