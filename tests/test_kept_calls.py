@@ -287,3 +287,21 @@ def test_live_data_that_comes_or_goes_renders_the_call_again(tmp_path: Path) -> 
     same(offered, render(text, lookups(plain, locator_map=locator_map)))
     assert "AZE-XKX.svg" in str(offered.html) and "AZE-XKX.svg" not in str(without.html)
     assert kept.kept_reused == 0
+
+
+def test_a_call_around_an_unknown_template_shows_it_once_it_is_added(tmp_path: Path) -> None:
+    kept = library(tmp_path)
+    text = "{{Further|{{Added later|x}}}}"
+    for _ in range(2):
+        assert "Added later" in str(render(text, lookups(kept)).html)  # the notice
+    assert kept.kept_reused == 0
+    touch(tmp_path / "templates" / "added_later.html", '<i class="added">{{ args[0] }}</i>')
+    assert 'class="added"' in str(render(text, lookups(kept)).html)
+
+
+def test_a_call_around_a_failing_template_is_not_kept(tmp_path: Path) -> None:
+    kept = library(tmp_path)
+    touch(tmp_path / "templates" / "broken.html", "{{ 1 / 0 }}")
+    for _ in range(2):
+        render("{{Further|{{Broken}}}}", lookups(kept))
+    assert kept.kept_reused == 0 and len(kept.kept) == 0

@@ -11,7 +11,9 @@ nothing needs dropping when the wiki changes, in this process or another.
 
 What the call left in the page's render (the links and categories its parameters made, the
 templates it used, the template calls and output it counted against the page's limits) is kept
-too and added again on reuse. A call that hit a limit, failed, or rendered a notice is not kept.
+too and added again on reuse. A call that hit a limit, failed, or rendered a notice (an unknown
+template, too deep) is not kept, nor is any call whose parameters hold one: a template added later
+must show at once.
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ Answer = tuple[str, Any, Any]
 # Renders a template parameter: (text, lookups, depth, the page's collected results) -> markup
 FragmentRenderer = Callable[[str, "Lookups", int, dict[str, Any]], Markup]
 
+# Set in a page's or call's collected results when a call inside was not kept (a notice, a
+# failure, a limit hit): an unknown template asks nothing, so a call around it is not kept either.
+UNKEPT = "calls not kept"
 _ENTRY_OVERHEAD = 512  # bytes counted per kept call besides its texts and answers
 _ANSWER_SIZE = 128
 
@@ -216,7 +221,11 @@ def _render_and_keep(key: CallKey, call: TemplateCall, depth: int, library: Temp
         outer.extend(loaded)
     for name in ("links", "categories", "templates"):
         collected.setdefault(name, {}).update(own[name])
-    if rendered and loaded and len(budget.hit) == limits_before:
+    keepable = rendered and not own.get(UNKEPT) and len(budget.hit) == limits_before
+    if not keepable:  # nor is any call around this one: its output holds this one's
+        collected[UNKEPT] = True
+        return output
+    if loaded:
         answers = tuple(recorder.answers)
         library.kept.put(key, KeptCall(
             templates=tuple(loaded), answers=answers, output=output,
