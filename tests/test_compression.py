@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import re
 from collections.abc import Callable
+from typing import Any
 
 import brotli
 import pytest
@@ -113,9 +114,9 @@ def test_a_page_cache_hit_sends_stored_compressed_bytes(
     made: list[str] = []
     encode = compression.encode
 
-    def counting(data: bytes, encoding: str) -> bytes:
+    def counting(data: bytes, encoding: str, config: Any = None) -> bytes:
         made.append(encoding)
-        return encode(data, encoding)
+        return encode(data, encoding, config)
 
     monkeypatch.setattr(compression, "encode", counting)
     identity, _ = fetch(client, ARTICLE_PATH, None)  # built and stored

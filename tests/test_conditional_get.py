@@ -19,6 +19,7 @@ from wikitest import create
 from wiki import pages, rendering
 from wiki.db import db
 from wiki.titles import parse_title
+from wiki.views import kept_page_layer
 
 
 def save(app: Flask, title: str, text: str) -> int:
@@ -122,6 +123,9 @@ def test_shared_cache_lifetime_setting(app: Flask, client: FlaskClient,
     assert client.get("/wiki/Cond").headers["Cache-Control"] == \
         "public, max-age=0, must-revalidate"
     app.config["WIKI_CACHE_SMAXAGE"] = 60
+    # Settings are read when a server starts: the kept-page layer answers with the headers the
+    # app gave, so a setting changed in a running app needs what a restart does.
+    kept_page_layer.layer(app).known.clear()
     assert client.get("/wiki/Cond").headers["Cache-Control"] == \
         "s-maxage=60, max-age=0, must-revalidate"
 

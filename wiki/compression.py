@@ -14,10 +14,13 @@ hit sends stored bytes and compresses nothing.
 from __future__ import annotations
 
 import gzip
+from collections.abc import Mapping
+from typing import Any
 
 import brotli
 from flask import Flask, current_app, request
 from flask_compress import Compress
+from werkzeug.http import parse_accept_header
 
 ENCODINGS = ("br", "gzip")  # preferred first when the client rates both alike
 MIMETYPES = [
@@ -29,14 +32,22 @@ MIMETYPES = [
 
 def chosen_encoding(size: int) -> str | None:
     """The encoding this request's client prefers for a body of that size, or None."""
-    if size < current_app.config["COMPRESS_MIN_SIZE"]:
+    return preferred_encoding(request.headers.get("Accept-Encoding"), size,
+                              current_app.config["COMPRESS_MIN_SIZE"])
+
+
+def preferred_encoding(accept_encoding: str | None, size: int, min_size: int) -> str | None:
+    """The encoding an Accept-Encoding header prefers for a body of that size, or None (a body
+    smaller than `min_size` is sent as it is)."""
+    if size < min_size:
         return None
-    return request.accept_encodings.best_match(ENCODINGS)
+    return parse_accept_header(accept_encoding).best_match(ENCODINGS)
 
 
-def encode(data: bytes, encoding: str) -> bytes:
-    """The body compressed as Flask-Compress would, at the app's configured levels."""
-    config = current_app.config
+def encode(data: bytes, encoding: str, config: Mapping[str, Any] | None = None) -> bytes:
+    """The body compressed as Flask-Compress would, at the configured levels (of `config`, or
+    else of the current app)."""
+    config = current_app.config if config is None else config
     if encoding == "br":
         compressed: bytes = brotli.compress(
             data, mode=config["COMPRESS_BR_MODE"], quality=config["COMPRESS_BR_LEVEL"],

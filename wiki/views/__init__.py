@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
         helpers,
         imports,
         kept_diffs,
+        kept_page_layer,
         lists,
         maps,
         page_cache,
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
     helpers.init_app(app)
     page_cache.init_app(app)
     revision_pages.init_app(app)
+    kept_page_layer.init_app(app)
     kept_diffs.init_app(app)
     conditional.init_app(app)
     errors.init_app(app)

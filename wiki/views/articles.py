@@ -243,7 +243,9 @@ def show_history(title: Title) -> ResponseReturnValue:
 
     return conditional.answer(
         lambda: None if mark is None else conditional.validator("history", mark, mark[-1]),
-        lambda: revision_pages.serve(revision_pages.HISTORY_ARGS, lambda _stored: mark, build))
+        lambda: revision_pages.serve(
+            revision_pages.HISTORY_ARGS, lambda _stored: mark, build,
+            lambda connection, _stored: revision_pages.read_history_mark(connection, title)))
 
 
 def build_history(title: Title) -> ResponseReturnValue:
@@ -301,7 +303,8 @@ def show_diff(title: Title) -> Response:
     latest revision, so it is answered conditionally; prev/next/cur are not."""
     def build() -> Response:
         return revision_pages.serve(revision_pages.DIFF_ARGS, revision_pages.diff_mark_again,
-                                    lambda: make_response(build_diff(title)))
+                                    lambda: make_response(build_diff(title)),
+                                    revision_pages.reread_diff_mark)
 
     if _digits("diff") is None or (request.args.get("oldid") and _digits("oldid") is None):
         return build()

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request, session
+from werkzeug.http import parse_date, parse_etags
 
 from wiki import clock, purge
 from wiki.compression import ENCODINGS
@@ -88,30 +89,37 @@ def _seconds(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(microsecond=0)
 
 
-def _if_modified_since() -> datetime | None:
-    raw = request.headers.get("If-Modified-Since", "")
+def _if_modified_since(raw: str) -> datetime | None:
     if not raw or len(raw) > MAX_HEADER_CHARS:
         return None
     try:
-        since = request.if_modified_since
+        since = parse_date(raw)
     except (ValueError, OverflowError, TypeError):
         return None
     return _seconds(since) if since is not None else None
 
 
 def not_modified(found: Validator) -> bool:
-    """Whether the client's copy is current. If-None-Match, when sent, decides alone (weak
-    comparison, as RFC 9110 asks for GET); malformed headers count as absent."""
-    raw = request.headers.get("If-None-Match", "")
-    if raw and len(raw) <= MAX_HEADER_CHARS:
-        matched = [tag for tag in _variants(found.etag)
-                   if request.if_none_match.contains_weak(tag)]
-        g.matched_etag = matched[0] if matched else None
-        return bool(matched)
-    if raw:
-        return False
-    since = _if_modified_since()
-    return since is not None and since >= _seconds(found.modified)
+    """Whether the client's copy is current (see `held_variant`); the variant it holds is
+    noted for the 304."""
+    held = held_variant(found.etag, found.modified, request.headers.get("If-None-Match", ""),
+                        request.headers.get("If-Modified-Since", ""))
+    g.matched_etag = held or None
+    return held is not None
+
+
+def held_variant(etag: str, modified: datetime, if_none_match: str, if_modified_since: str
+                 ) -> str | None:
+    """Whether a client sending these headers holds the current copy: the ETag variant it
+    holds ("" when If-Modified-Since decided), or None. If-None-Match, when sent, decides alone
+    (weak comparison, as RFC 9110 asks for GET); malformed headers count as absent."""
+    if if_none_match and len(if_none_match) <= MAX_HEADER_CHARS:
+        held = parse_etags(if_none_match)
+        return next((tag for tag in _variants(etag) if held.contains_weak(tag)), None)
+    if if_none_match:
+        return None
+    since = _if_modified_since(if_modified_since)
+    return "" if since is not None and since >= _seconds(modified) else None
 
 
 def _variants(etag: str) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ Logged-in users and pending flash messages always get a freshly built page.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import cache
 from threading import Lock
@@ -27,7 +27,7 @@ from wiki.db import db
 from wiki.existence import readable
 from wiki.models import Page, Protection, RenderedRevision, Revision
 from wiki.titles import Title
-from wiki.views import conditional
+from wiki.views import conditional, kept_page_layer
 
 Fingerprint = tuple[Any, ...]
 
@@ -90,14 +90,16 @@ class PageStore:
             self.size += len(body)
             self._trim()
 
-    def encoded(self, key: str, page: Stored, encoding: str) -> bytes:
-        """The page's body compressed with the encoding: made on its first request only (two
-        threads may both make it; either copy is right), kept while the page is stored."""
+    def encoded(self, key: str, page: Stored, encoding: str,
+                config: Mapping[str, Any] | None = None) -> bytes:
+        """The page's body compressed with the encoding (at the levels of `config`, or of the
+        current app's): made on its first request only (two threads may both make it; either
+        copy is right), kept while the page is stored."""
         with self.lock:
             found = page.encoded.get(encoding)
         if found is not None:
             return found
-        data = compression.encode(page.body, encoding)
+        data = compression.encode(page.body, encoding, config)
         with self.lock:
             if encoding not in page.encoded and self.pages.get(key) is page:
                 page.encoded[encoding] = data
@@ -153,8 +155,17 @@ def cacheable(title: Title) -> bool:
 
 def fingerprint(title: Title, now: datetime) -> Fingerprint | None:
     """What the page's rendering depends on, or None when it cannot be served from cache."""
+    return read_fingerprint(db.session.connection(), title, now,
+                            follow_redirect=request.args.get("redirect") != "no")
+
+
+def read_fingerprint(connection: sa.Connection, title: Title, now: datetime, *,
+                     follow_redirect: bool = True) -> Fingerprint | None:
+    """The fingerprint read on a given connection (the request's, or the kept-page layer's
+    before Flask is reached); a redirect shown as itself (redirect=no) has one, a redirect
+    followed has none."""
     # Core, not the ORM: plain columns need no entity loading, and this runs on every view.
-    row = db.session.connection().execute(_fingerprint_query(), {
+    row = connection.execute(_fingerprint_query(), {
         "namespace": title.namespace, "title": title.text,
     }).first()
     if row is None:
@@ -162,7 +173,7 @@ def fingerprint(title: Title, now: datetime) -> Fingerprint | None:
     latest, is_redirect, exists, rendered_at, level, expires_at, reason, since, saved = row
     if not exists or rendered_at is None:
         return None
-    if is_redirect and request.args.get("redirect") != "no":
+    if is_redirect and follow_redirect:
         return None
     protected = level is not None and (expires_at is None or expires_at > now)
     # When the page last changed: its revision, its render, its protection set or run out.
@@ -210,12 +221,25 @@ def _stored_or_built(title: Title, mark: Fingerprint | None,
     if mark is not None:
         hit = pages.get(key, mark)
         if hit is not None:
+            _offer(pages, key, title, mark)
             return send(pages, key, hit)
     response = build()
     pages.count_build()
     if mark is not None and response.status_code == 200 and not response.direct_passthrough:
         pages.put(key, mark, response.get_data(), response.content_type)
+        _offer(pages, key, title, mark)
     return response
+
+
+def _offer(pages: PageStore, key: str, title: Title, mark: Fingerprint) -> None:
+    """Let the kept-page layer answer this URL's next anonymous views before Flask, unless the
+    page's headers depend on the time (a protection that runs out shortens s-maxage) or its
+    query (a redirectedfrom is checked against the database each time)."""
+    protection = mark[3]
+    if request.args or (protection is not None and protection[1] is not None):
+        return
+    kept_page_layer.offer(pages, key, mark,
+                          lambda connection, now: read_fingerprint(connection, title, now))
 
 
 def send(pages: PageStore, key: str, page: Stored) -> Response:

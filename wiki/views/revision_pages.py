@@ -32,7 +32,7 @@ from wiki.db import db
 from wiki.existence import readable
 from wiki.models import LogEntry, Page, RenderedRevision, Revision
 from wiki.titles import Title
-from wiki.views import conditional
+from wiki.views import conditional, kept_page_layer
 from wiki.views.page_cache import Fingerprint, PageStore, send
 
 HISTORY_ARGS = frozenset({"action", "limit", "offset", "older"})
@@ -68,7 +68,12 @@ def history_mark(title: Title) -> Fingerprint | None:
     """What the title's history pages show depends on, or None when that cannot be told: the
     page cannot be read, or its latest render is not stored (then nothing follows the talk
     tab). Its last part is when that last changed."""
-    row = db.session.connection().execute(
+    return read_history_mark(db.session.connection(), title)
+
+
+def read_history_mark(connection: sa.Connection, title: Title) -> Fingerprint | None:
+    """The history fingerprint read on a given connection."""
+    row = connection.execute(
         _history_query(), {"namespace": title.namespace, "title": title.text}).first()
     if row is None or not row[1] or row[3] is None:
         return None
@@ -92,7 +97,13 @@ def _diff_query() -> sa.Select[int | None, bool, datetime]:
 def diff_mark(older_id: int, newer_id: int) -> Fingerprint | None:
     """What the diff page of two revisions depends on, or None when it cannot be kept (the page
     cannot be read, or the newer revision's render is not stored)."""
-    row = db.session.connection().execute(_diff_query(), {"newer": newer_id}).first()
+    return read_diff_mark(db.session.connection(), older_id, newer_id)
+
+
+def read_diff_mark(connection: sa.Connection, older_id: int, newer_id: int
+                   ) -> Fingerprint | None:
+    """The diff fingerprint of a pair read on a given connection."""
+    row = connection.execute(_diff_query(), {"newer": newer_id}).first()
     if row is None or not row[1] or row[2] is None:
         return None
     return (older_id, newer_id, row[0], row[2])
@@ -101,6 +112,11 @@ def diff_mark(older_id: int, newer_id: int) -> Fingerprint | None:
 def diff_mark_again(stored: Fingerprint) -> Fingerprint | None:
     """The current fingerprint of the pair a stored diff page shows."""
     return diff_mark(stored[0], stored[1])
+
+
+def reread_diff_mark(connection: sa.Connection, stored: Fingerprint) -> Fingerprint | None:
+    """`diff_mark_again` on a given connection."""
+    return read_diff_mark(connection, stored[0], stored[1])
 
 
 def keep(mark: Fingerprint | None) -> None:
@@ -114,9 +130,12 @@ def _cacheable(allowed: frozenset[str]) -> bool:
 
 
 def serve(allowed: frozenset[str], current: Callable[[Fingerprint], Fingerprint | None],
-          build: Callable[[], Response]) -> Response:
+          build: Callable[[], Response],
+          reread: Callable[[sa.Connection, Fingerprint], Fingerprint | None]) -> Response:
     """The page stored for this URL while `current` (given the stored fingerprint) still gives
-    that fingerprint; else built, and stored when the build said under which one (`keep`)."""
+    that fingerprint; else built, and stored when the build said under which one (`keep`).
+    `reread` does what `current` does on a given connection: the kept-page layer asks it
+    before Flask is reached."""
     pages = store()
     if not pages.capacity or not _cacheable(allowed):
         return build()
@@ -126,6 +145,7 @@ def serve(allowed: frozenset[str], current: Callable[[Fingerprint], Fingerprint 
         mark = current(stored)
         hit = pages.get(key, mark) if mark is not None else None
         if hit is not None:
+            _offer(pages, key, hit.mark, reread)
             return send(pages, key, hit)
     g.revision_page_mark = None
     response = build()
@@ -133,7 +153,13 @@ def serve(allowed: frozenset[str], current: Callable[[Fingerprint], Fingerprint 
     mark = g.pop("revision_page_mark", None)
     if mark is not None and response.status_code == 200 and not response.direct_passthrough:
         pages.put(key, mark, response.get_data(), response.content_type)
+        _offer(pages, key, mark, reread)
     return response
+
+
+def _offer(pages: PageStore, key: str, mark: Fingerprint,
+           reread: Callable[[sa.Connection, Fingerprint], Fingerprint | None]) -> None:
+    kept_page_layer.offer(pages, key, mark, lambda connection, _now: reread(connection, mark))
 
 
 def init_app(app: Flask) -> None:
