@@ -109,14 +109,14 @@ def read_diff_mark(connection: sa.Connection, older_id: int, newer_id: int
     return (older_id, newer_id, row[0], row[2])
 
 
-def diff_mark_again(stored: Fingerprint) -> Fingerprint | None:
-    """The current fingerprint of the pair a stored diff page shows."""
-    return diff_mark(stored[0], stored[1])
-
-
 def reread_diff_mark(connection: sa.Connection, stored: Fingerprint) -> Fingerprint | None:
-    """`diff_mark_again` on a given connection."""
+    """The current fingerprint of the pair a stored diff page shows, read on a connection."""
     return read_diff_mark(connection, stored[0], stored[1])
+
+
+def diff_mark_again(stored: Fingerprint) -> Fingerprint | None:
+    """`reread_diff_mark` on the request's connection."""
+    return reread_diff_mark(db.session.connection(), stored)
 
 
 def keep(mark: Fingerprint | None) -> None:
