@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from test_accounts import log_in, sign_up
 from test_page_cache import CAUSES, save
 from werkzeug.test import Client, TestResponse
-from wikitest import create, custom_app
+from wikitest import create, custom_app, running
 
 from wiki import clock, moderation, pages
 from wiki.titles import parse_title
@@ -275,7 +275,7 @@ def test_readers_in_threads_never_see_a_page_older_than_the_last_save(
     failures: list[str] = []
     stop = threading.Event()
 
-    def read() -> None:
+    def read(_number: int) -> None:
         reader = app.test_client()
         encoding = "gzip" if threading.get_ident() % 2 else "identity"
         while not stop.is_set():
@@ -293,16 +293,9 @@ def test_readers_in_threads_never_see_a_page_older_than_the_last_save(
                 failures.append(f"version {shown} after version {floor} was saved")
                 return
 
-    readers = [threading.Thread(target=read) for _ in range(8)]
-    for thread in readers:
-        thread.start()
-    try:
+    with running(read, 8, stop):
         for number in range(1, 16):
             save(app, "Busy page", f"Version {number}.")
             saved[0] = number
-    finally:
-        stop.set()
-        for thread in readers:
-            thread.join(timeout=60)
     assert not failures, failures[:3]
     assert answered(app) > 0

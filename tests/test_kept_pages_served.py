@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 
 from flask import Flask
-from wikitest import HttpSession, gunicorn
+from wikitest import HttpSession, gunicorn, running
 
 from wiki import pages
 from wiki.titles import parse_title
@@ -57,11 +57,8 @@ def test_no_reader_sees_a_page_older_than_the_last_answered_save(
 
     with gunicorn(tmp_path / "served", database_url, workers=2, threads=4) as server:
         port = server.port
-        readers = [threading.Thread(target=read, args=(n,)) for n in range(READERS)]
-        for thread in readers:
-            thread.start()
         editor = HttpSession(port, timeout=30)
-        try:
+        with running(read, READERS, stop):
             for number in range(1, SAVES + 1):
                 status, _, form = editor.get(f"{PATH}?action=edit")
                 token, base = CSRF.search(form), BASE.search(form)
@@ -72,10 +69,6 @@ def test_no_reader_sees_a_page_older_than_the_last_answered_save(
                     "save": "1"})
                 assert status == 303, status
                 saved[0] = number
-        finally:
-            stop.set()
-            for thread in readers:
-                thread.join(timeout=60)
         assert not failures, failures[:3]
         assert reads[0] > 50, "the readers hardly read"
         reader = HttpSession(port)

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from html import unescape
 from pathlib import Path
@@ -277,6 +277,21 @@ def serve(app: Flask) -> Iterator[LiveServer]:
             from wiki.db import db
 
             db.engine.dispose()
+
+
+@contextmanager
+def running(work: Callable[[int], None], count: int, stop: threading.Event) -> Iterator[None]:
+    """`count` threads running work(n) for the duration of the block; afterwards `stop` is set
+    and they are joined, even when the block fails."""
+    threads = [threading.Thread(target=work, args=(number,)) for number in range(count)]
+    for thread in threads:
+        thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
 
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
