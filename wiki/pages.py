@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
+from typing import NamedTuple
 
 import sqlalchemy as sa
 import sqlalchemy.orm
@@ -212,12 +213,24 @@ class _Plan:
     """What a save will write, worked out before taking the write lock: the revision the page
     was at, the text to save (merged if the page moved on), and its render."""
 
-    current_id: int | None
+    current: _Parent | None
     text: str
     status: str
     fresh: rendering.FreshRender | None
     searchable: Document | None
     note: str = ""  # added to the summary when the save replaced one's own overlapping lines
+
+
+class _Parent(NamedTuple):
+    """The revision a new one follows: revisions never change, so its id and timestamp read
+    before the write lock still hold inside it."""
+
+    id: int
+    timestamp: datetime
+
+    @classmethod
+    def of(cls, revision: Revision) -> _Parent:
+        return cls(revision.id, revision.timestamp)
 
 
 class _PageMoved(Exception):
@@ -295,11 +308,12 @@ def _plan(title: Title, text: str, author: Author, base_revision_id: int | None,
     if current is not None and base_revision_id != current.id:
         assert page is not None
         text, status, note = _merge_with_current(page, current, base_revision_id, text, author)
+    parent = _Parent.of(current) if current is not None else None
     if current is not None and current.text == text and not null_revision:
-        return _Plan(current.id, text, "nochange", None, None)
+        return _Plan(parent, text, "nochange", None, None)
     if current is None and not text:
         raise BadParameter("A new page needs some text.", text=text)
-    return _Plan(current.id if current else None, text, status,
+    return _Plan(parent, text, status,
                  rendering.render_text(text, title, budgeted=True), search.prepare(title, text),
                  note)
 
@@ -313,12 +327,11 @@ def _write(title: Title, plan: _Plan, author: Author, base_revision_id: int | No
         raise PageDeleted(f'"{title.full}" was deleted. An administrator can undelete it.',
                           text=plan.text)
     permissions.check_edit(page, author.role, plan.text)
-    if (page.latest_revision_id if page else None) != plan.current_id:
+    if (page.latest_revision_id if page else None) != (plan.current.id if plan.current else None):
         raise _PageMoved()
-    current = latest_revision(page) if page and plan.current_id else None
     if plan.status == "nochange":
-        assert page is not None and current is not None
-        return SaveResult("nochange", page, current, base_revision_id)
+        assert page is not None
+        return SaveResult("nochange", page, latest_revision(page), base_revision_id)
     assert plan.fresh is not None and plan.searchable is not None
     before = invalidation.page_state(page)
     if page is None:
@@ -327,7 +340,7 @@ def _write(title: Title, plan: _Plan, author: Author, base_revision_id: int | No
         db.session.flush()
     if plan.note:
         summary = f"{summary} ({plan.note})" if summary else plan.note
-    revision = _insert_revision(page, current, plan.text, author, summary[:500], minor)
+    revision = _insert_revision(page, plan.current, plan.text, author, summary[:500], minor)
     _finish(title, page, revision, plan.fresh, plan.searchable, before)
     return SaveResult(plan.status, page, revision, base_revision_id)
 
@@ -340,7 +353,8 @@ def _finish(title: Title, page: Page, revision: Revision, fresh: rendering.Fresh
     if fresh.recorder.still_current():
         rendering.store_render(revision.id, fresh)
     rendered = fresh.rendered
-    rendering.record_links(page, rendered)
+    rendering.record_links(page, rendered,
+                           (before.links, before.categories) if before.exists else None)
     search.index_page(page, title, searchable)
     page.latest_revision_id = revision.id
     page.is_redirect = redirect_target(revision.text) is not None
@@ -391,7 +405,7 @@ def _merge_with_current(
     return normalize_text(merged.text), "merged", note
 
 
-def _insert_revision(page: Page, parent: Revision | None, text: str, author: Author,
+def _insert_revision(page: Page, parent: _Parent | None, text: str, author: Author,
                      summary: str, minor: bool, *, timestamp: datetime | None = None,
                      imported: bool = False) -> Revision:
     """Insert a revision; timestamps strictly increase along a page's history. An edit is
@@ -548,12 +562,14 @@ def _write_import(title: Title, plan: _ImportPlan) -> ImportOutcome:
         page = Page(namespace=title.namespace, title=title.text, created_at=plan.new[0].timestamp)
         db.session.add(page)
         db.session.flush()
-    parent = latest_revision(page) if plan.current_id else None
+    parent = _Parent.of(latest_revision(page)) if plan.current_id else None
+    last: Revision | None = None
     for revision in plan.new:
-        parent = _insert_revision(page, parent, revision.text, revision.author, revision.summary,
-                                  revision.minor, timestamp=revision.timestamp, imported=True)
-    assert parent is not None
-    _finish(title, page, parent, plan.fresh, plan.searchable, before)
+        last = _insert_revision(page, parent, revision.text, revision.author, revision.summary,
+                                revision.minor, timestamp=revision.timestamp, imported=True)
+        parent = _Parent.of(last)
+    assert last is not None
+    _finish(title, page, last, plan.fresh, plan.searchable, before)
     return _import_outcome(title, plan, created)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,7 +148,8 @@ def _to_cached(row: RenderedRevision) -> CachedRender:
 def store_render(revision_id: int, fresh: FreshRender) -> None:
     """Add a revision's render and its topics to the caller's write transaction."""
     rendered = fresh.rendered
-    db.session.add(RenderedRevision(
+    connection = db.session.connection()  # Core: nothing reads the rows back as objects here
+    connection.execute(sa.insert(RenderedRevision).values(
         revision_id=revision_id,
         html=str(rendered.html),
         toc_json=json.dumps([[e.level, e.anchor, e.text, e.number] for e in rendered.toc]),
@@ -157,9 +159,8 @@ def store_render(revision_id: int, fresh: FreshRender) -> None:
         }),
         rendered_at=clock.precise_utcnow(),
     ))
-    db.session.flush()
-    if fresh.topics:  # Core, not the ORM's bulk insert: a page may depend on 100,000 topics
-        db.session.connection().execute(sa.insert(RenderDependency), [
+    if fresh.topics:  # a page may depend on 100,000 topics
+        connection.execute(sa.insert(RenderDependency), [
             {"revision_id": revision_id, "topic": topic} for topic in sorted(fresh.topics)
         ])
 
@@ -213,19 +214,49 @@ def render_missing() -> int:
     return stored
 
 
-def record_links(page: Page, rendered: Rendered) -> None:
-    """Replace the page's rows in the links and categories tables with this render's."""
-    forget_links(page)
-    if rendered.links:  # Core, not the ORM's bulk insert: a page may have 100,000 links
-        db.session.connection().execute(sa.insert(Link), [
+def record_links(page: Page, rendered: Rendered,
+                 stored: tuple[frozenset[Title], frozenset[str]] | None = None) -> None:
+    """Make the page's rows in the links and categories tables this render's.
+
+    `stored` is the page's links and categories as this transaction read them: then only the
+    difference is written (an edit seldom changes a page's links). Without it every row is
+    replaced."""
+    links = list(dict.fromkeys(rendered.links))
+    categories = list(dict.fromkeys(category[:255] for category in rendered.categories))
+    if stored is None:
+        forget_links(page)
+        old_links: frozenset[Title] = frozenset()
+        old_categories: frozenset[str] = frozenset()
+    else:
+        old_links, old_categories = stored
+        _drop_rows(page, old_links - set(links), old_categories - set(categories))
+    connection = db.session.connection()
+    added_links = [title for title in links if title not in old_links]
+    if added_links:  # Core, not the ORM's bulk insert: a page may have 100,000 links
+        connection.execute(sa.insert(Link), [
             {"from_page_id": page.id, "to_namespace": title.namespace, "to_title": title.text}
-            for title in rendered.links
+            for title in added_links
         ])
-    if rendered.categories:
-        db.session.connection().execute(sa.insert(CategoryLink), [
-            {"from_page_id": page.id, "category": category[:255]}
-            for category in rendered.categories
+    added_categories = [category for category in categories if category not in old_categories]
+    if added_categories:
+        connection.execute(sa.insert(CategoryLink), [
+            {"from_page_id": page.id, "category": category} for category in added_categories
         ])
+
+
+def _drop_rows(page: Page, links: Iterable[Title], categories: Iterable[str]) -> None:
+    """Delete these of the page's link and category rows."""
+    connection = db.session.connection()
+    gone_links = [{"namespace": title.namespace, "text": title.text} for title in links]
+    if gone_links:
+        connection.execute(sa.delete(Link).where(
+            Link.from_page_id == page.id, Link.to_namespace == sa.bindparam("namespace"),
+            Link.to_title == sa.bindparam("text")), gone_links)
+    gone_categories = [{"name": category} for category in categories]
+    if gone_categories:
+        connection.execute(sa.delete(CategoryLink).where(
+            CategoryLink.from_page_id == page.id,
+            CategoryLink.category == sa.bindparam("name")), gone_categories)
 
 
 def forget_links(page: Page) -> None:

@@ -126,8 +126,11 @@ def prepare(title: Title, text: str) -> Document:
 def index_page(page: Page, title: Title, prepared: Document) -> None:
     """(Re)index a page from its prepared latest text, in the caller's transaction."""
     _backend().index(replace(prepared, page_id=page.id))
-    db.session.execute(sa.delete(_titles).where(_titles.c.page_id == page.id))
-    db.session.execute(sa.insert(_titles).values(page_id=page.id, title_key=fold(title.full)))
+    key = fold(title.full)
+    updated = db.session.execute(
+        sa.update(_titles).where(_titles.c.page_id == page.id).values(title_key=key))
+    if not getattr(updated, "rowcount", 0):  # a new page, or one indexed before it had a row
+        db.session.execute(sa.insert(_titles).values(page_id=page.id, title_key=key))
 
 
 def search(query: str, namespace: int = MAIN, limit: int = 20, offset: int = 0) -> SearchResults:
