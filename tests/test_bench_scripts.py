@@ -1,9 +1,11 @@
 """The benchmark of `make bench` works: bench_site.py runs end to end with a few requests per
 row (Varnish included: without /usr/sbin/varnishd this test fails, it does not skip), and its
-history seeding saves the asked number of revisions through the one writer."""
+history seeding saves the asked number of revisions through the one writer, and bench_saves.py
+counts the CPU a server's worker processes use."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -12,7 +14,8 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent / "bench"
 sys.path.insert(0, str(BENCH))
 
-import bench_site  # noqa: E402  (the bench folder is not a package)
+import bench_saves  # noqa: E402  (the bench folder is not a package)
+import bench_site  # noqa: E402
 
 
 def test_change_sentence_rewords_one_paragraph_and_keeps_its_length() -> None:
@@ -25,6 +28,28 @@ def test_change_sentence_rewords_one_paragraph_and_keeps_its_length() -> None:
     assert "(revised a-1)" in once and "(revised a-1)" not in twice
     assert "(revised a-2)" in twice and len(twice) == len(once)
     assert "prose. (revised" not in bench_site.change_sentence(text, 0, "b-1")
+
+
+def test_cpu_seconds_counts_a_process_and_its_children() -> None:
+    """What a worker process spends counts for the server (its parent) while it runs."""
+    busy = subprocess.Popen([sys.executable, "-c", (
+        "import time, sys\n"
+        "sys.stdin.readline()\n"
+        "end = time.process_time() + 0.4\n"
+        "while time.process_time() < end: pass\n"
+        "print('done', flush=True)\n"
+        "sys.stdin.read()")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert busy.stdin is not None and busy.stdout is not None
+    try:
+        before = bench_saves.cpu_seconds(os.getpid())
+        busy.stdin.write("go\n")
+        busy.stdin.flush()
+        assert busy.stdout.readline() == "done\n"
+        assert bench_saves.cpu_seconds(busy.pid) >= 0.35
+        assert bench_saves.cpu_seconds(os.getpid()) - before >= 0.35
+    finally:
+        busy.communicate("")
+    assert bench_saves.cpu_seconds(busy.pid) == 0.0  # gone: nothing to count
 
 
 def test_bench_site_prints_the_one_table() -> None:

@@ -8,7 +8,11 @@ saves of the seeded article as tests/bench/bench_site.py does (edit form, one se
 post), from 1, 2 and 4 editors at once, each on their own paragraph, and from 4 editors each on
 their own copy of the article, taking turns in rounds. With more than one editor of a page most
 saves start from a revision that is no longer the latest: they are merged, and a save whose page
-moved on between its render and the write lock merges and renders again.
+moved on between its render and the write lock merges and renders again. Beside each rate it
+shows the CPU time a save took in the server (gunicorn's arbiter and workers, from Linux's
+/proc) and in this process's client threads, and how many cores they kept busy together: at
+that server CPU per save the machine's cores cannot serve more saves a second than
+cores × 1000 / (ms per save), however the server is set up.
 
 Part 2 makes --sections saves in this process with each of two apps on the same database,
 taking turns: one keeping rendered template calls (wiki.markup.kept_calls), one keeping none.
@@ -69,19 +73,50 @@ def over_http(workdir: Path, args: argparse.Namespace) -> None:
         "4 editors, 4 pages": [Editor(port, 0, f"d{n}", path) for n, path in enumerate(copies)],
     }
     results = {name: Result(name) for name in crowds}
-    with serving("wiki:create_app()", port, ARTICLE_PATH, workdir, env, workdir / "wiki.log"):
+    cpu = {name: [0.0, 0.0] for name in crowds}  # server and client CPU seconds
+    with serving("wiki:create_app()", port, ARTICLE_PATH, workdir, env,
+                 workdir / "wiki.log") as server:
         for _round in range(args.rounds):
             for name, editors in crowds.items():
                 def save(client: int, editors: list[Editor] = editors) -> str | None:
                     return editors[client].save()
                 load_calls("warm", save, len(editors), len(editors), 10.0)
+                server_before, client_before = cpu_seconds(server.pid), time.process_time()
                 results[name].add(load_calls("save", save, args.saves, len(editors), 20.0))
-    print(f"saves over HTTP, gunicorn {SETUP.label}, {args.rounds} rounds of {args.saves}")
-    print(f"{'editors':<20} {'saves/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}  outcomes")
+                cpu[name][0] += cpu_seconds(server.pid) - server_before
+                cpu[name][1] += time.process_time() - client_before
+    print(f"saves over HTTP, gunicorn {SETUP.label}, {args.rounds} rounds of {args.saves}; "
+          "CPU ms per save in the server and the client, and the cores they kept busy")
+    print(f"{'editors':<20} {'saves/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
+          f"{'server':>7} {'client':>7} {'cores':>6}  outcomes")
     for name, result in results.items():
         outcomes = ", ".join(f"{n} {k}" for k, n in sorted(result.outcomes.items()))
+        server_ms, client_ms = (1000 * seconds / max(result.requests, 1) for seconds in cpu[name])
+        cores = sum(cpu[name]) / result.elapsed if result.elapsed else 0.0
         print(f"{name:<20} {result.rate:>8.1f} {result.percentile(0.5):>7.1f} "
-              f"{result.percentile(0.99):>7.1f} {result.errors:>6}  {outcomes}")
+              f"{result.percentile(0.99):>7.1f} {result.errors:>6} {server_ms:>7.1f} "
+              f"{client_ms:>7.1f} {cores:>6.2f}  {outcomes}")
+    own = "4 editors, 4 pages"
+    server_ms = 1000 * cpu[own][0] / max(results[own].requests, 1)
+    count = os.cpu_count() or 1
+    if server_ms:
+        print(f"{own}: at {server_ms:.1f} ms of server CPU a save, {count} cores serve at most "
+              f"{count * 1000 / server_ms:.0f} saves/s")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user and system) used so far by a process and its children, as Linux's
+    /proc has them (gunicorn's arbiter and its workers); 0 where there is no /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        if entry.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def save_once(client: Any, number: int) -> None:

@@ -288,12 +288,13 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def serving(app: str, port: int, path: str, workdir: Path, env: Mapping[str, str],
-            log: Path, setup: ServerSetup = SETUP) -> Iterator[None]:
-    """Run a gunicorn server for the duration of the block and always stop it afterwards."""
+            log: Path, setup: ServerSetup = SETUP) -> Iterator[subprocess.Popen[bytes]]:
+    """Run a gunicorn server for the duration of the block (the block gets its arbiter
+    process) and always stop it afterwards."""
     process = start_gunicorn(app, port, workdir, env, log, setup)
     try:
         wait_until_ready(process, port, path, log)
-        yield
+        yield process
     finally:
         stop(process)
 
