@@ -5,9 +5,12 @@ must be exactly what the latest text's render says."""
 
 from __future__ import annotations
 
+import random
 import re
+import threading
 from collections.abc import Iterator
 from datetime import datetime
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,7 @@ import sqlalchemy as sa
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from wikitest import create, custom_app
+from wikitest import BASE_FIELD, CSRF_FIELD, HttpSession, create, custom_app, serve
 
 from wiki import clock, pages, rendering
 from wiki.db import db, write_transaction
@@ -27,14 +30,16 @@ TITLE = "Rows page"
 TARGETS = ["Kosovo", "Azerbaijan", "Baku", "Pristina", "Talk:Kosovo", "No such page"]
 CATEGORIES = ["Countries", "Bilateral relations", "Azerbaijan–Kosovo relations"]
 LINK_TABLES = re.compile(r"\b(?:INTO|FROM|UPDATE)\s+(?:links|category_links)\b", re.I)
+TEXTAREA = re.compile(r'<textarea[^>]*name="text"[^>]*>(.*?)</textarea>', re.S)
 titles_table = sa.table("search_titles", sa.column("page_id", sa.Integer),
                         sa.column("title_key", sa.String))
 
 
 @pytest.fixture
 def rows_app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
-    """One app per test function (Hypothesis runs many examples on it)."""
-    yield from custom_app(tmp_path, database_url)
+    """One app per test function (Hypothesis runs many examples on it), with an edit limit no
+    test reaches."""
+    yield from custom_app(tmp_path, database_url, WIKI_EDIT_RATE_LIMIT="1000000/minute")
 
 
 def text_with(links: list[str], categories: list[str], words: str) -> str:
@@ -162,3 +167,56 @@ def test_a_save_in_the_same_second_follows_its_parent(rows_app: Flask,
             .where(Revision.page_id == page.id).order_by(Revision.id)).all()
     assert [row.parent_id for row in history] == [None] + [row.id for row in history[:-1]]
     assert [row.timestamp.second for row in history] == [5, 6, 7, 8]
+
+
+EDITORS = 4
+SAVES_EACH = 6
+
+
+def paragraphs(lines: list[str]) -> str:
+    return "\n\n".join(lines) + "\n"
+
+
+def test_editors_saving_at_once_over_http_leave_the_rows_of_the_merged_text(
+        rows_app: Flask) -> None:
+    """Four editors of one page on a threaded server, each rewording the links of their own
+    paragraph: saves merge with each other's, and the rows end as the final text's render."""
+    create(rows_app, TITLE, paragraphs([f"Editor {n}: [[Kosovo]]." for n in range(EDITORS)]))
+    path = "/wiki/" + TITLE.replace(" ", "_")
+    outcomes: list[int] = []
+    merged: list[bool] = []
+    errors: list[BaseException] = []
+
+    def edit(number: int, port: int) -> None:
+        chooser = random.Random(number)
+        session = HttpSession(port)
+        try:
+            for _ in range(SAVES_EACH):
+                status, _, form = session.get(f"{path}?action=edit")
+                token, base = CSRF_FIELD.search(form), BASE_FIELD.search(form)
+                text = TEXTAREA.search(form)
+                assert status == 200 and token and base and text
+                lines = unescape(text.group(1)).strip().split("\n\n")
+                links = " ".join(f"[[{t}]]" for t in chooser.sample(TARGETS, 3))
+                lines[number] = f"Editor {number}: {links}."
+                status, headers, _ = session.request("POST", f"{path}?action=submit", {
+                    "csrf_token": token.group(1), "base_revision": base.group(1),
+                    "text": paragraphs(lines), "summary": "links", "save": "1"})
+                outcomes.append(status)
+                merged.append("diff=" in headers.get("location", ""))
+        except BaseException as error:  # noqa: BLE001  (reported by the test thread)
+            errors.append(error)
+
+    with serve(rows_app) as server:
+        threads = [threading.Thread(target=edit, args=(n, server.port))
+                   for n in range(EDITORS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert not errors, errors
+    assert len(outcomes) == EDITORS * SAVES_EACH
+    assert set(outcomes) <= {303, 409}, outcomes
+    assert outcomes.count(303) >= EDITORS * SAVES_EACH // 2, outcomes
+    assert any(merged), "no save overlapped another: the test proved nothing"
+    assert stored_rows(rows_app, TITLE) == rendered_rows(rows_app, TITLE)
