@@ -18,7 +18,15 @@ import sqlalchemy as sa
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from wikitest import BASE_FIELD, CSRF_FIELD, HttpSession, create, custom_app, serve
+from wikitest import (
+    BASE_FIELD,
+    CSRF_FIELD,
+    TEXTAREA,
+    HttpSession,
+    create,
+    custom_app,
+    serve,
+)
 
 from wiki import clock, pages, rendering
 from wiki.db import db, write_transaction
@@ -30,7 +38,6 @@ TITLE = "Rows page"
 TARGETS = ["Kosovo", "Azerbaijan", "Baku", "Pristina", "Talk:Kosovo", "No such page"]
 CATEGORIES = ["Countries", "Bilateral relations", "Azerbaijan–Kosovo relations"]
 LINK_TABLES = re.compile(r"\b(?:INTO|FROM|UPDATE)\s+(?:links|category_links)\b", re.I)
-TEXTAREA = re.compile(r'<textarea[^>]*name="text"[^>]*>(.*?)</textarea>', re.S)
 titles_table = sa.table("search_titles", sa.column("page_id", sa.Integer),
                         sa.column("title_key", sa.String))
 

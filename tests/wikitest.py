@@ -32,6 +32,7 @@ from wiki.titles import parse_title
 TEST_DATABASE_URL = os.environ.get("WIKI_TEST_DATABASE_URL", "")
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 BASE_FIELD = re.compile(r'name="base_revision" value="([^"]*)"')
+TEXTAREA = re.compile(r'<textarea[^>]*name="text"[^>]*>(.*?)</textarea>', re.S)
 
 
 class SharedBytecode(jinja2.BytecodeCache):
@@ -185,7 +186,7 @@ class WikiClient:
         token = CSRF_FIELD.search(page)
         base = BASE_FIELD.search(page)
         assert token and base, "the edit form has no token or base revision"
-        text = re.search(r"<textarea[^>]*name=\"text\"[^>]*>(.*?)</textarea>", page, re.S)
+        text = TEXTAREA.search(page)
         return token.group(1), base.group(1), unescape(text.group(1)) if text else ""
 
     def edit(self, title: str, text: str, *, summary: str = "", minor: bool = False,
