@@ -52,6 +52,8 @@ FragmentRenderer = Callable[[str, "Lookups", int, dict[str, Any]], Markup]
 # Set in a page's or call's collected results when a call inside was not kept (a notice, a
 # failure, a limit hit): an unknown template asks nothing, so a call around it is not kept either.
 UNKEPT = "calls not kept"
+# In a page's collected results: the template files and compiled templates its render found.
+_CHECKED = "templates checked"
 _ENTRY_OVERHEAD = 512  # bytes counted per kept call besides its texts and answers
 _ANSWER_SIZE = 128
 
@@ -150,7 +152,7 @@ def _reuse(kept: KeptCall, call: TemplateCall, library: TemplateLibrary, lookups
             or budget.expanded_bytes + kept.expanded_bytes > MAX_EXPANDED_BYTES):
         return False  # the page is near its limits: render, so the limit shows where it falls
     budget.check_time()
-    if not _same_templates(kept, call, library):
+    if not _same_templates(kept, call, library, collected.setdefault(_CHECKED, {})):
         return False
     if not all(_answer_now(lookups, kind, question) == answer
                for kind, question, answer in kept.answers):
@@ -166,14 +168,24 @@ def _reuse(kept: KeptCall, call: TemplateCall, library: TemplateLibrary, lookups
     return True
 
 
-def _same_templates(kept: KeptCall, call: TemplateCall, library: TemplateLibrary) -> bool:
+def _same_templates(kept: KeptCall, call: TemplateCall, library: TemplateLibrary,
+                    checked: dict[str, Any]) -> bool:
     """Whether the call would load the same compiled templates now (Jinja reloads a template
-    whose file changed; an operator's folder may now define the template)."""
+    whose file changed; an operator's folder may now define the template). `checked` holds
+    what this page's render found already: each file name and template is looked up (a file
+    system check each) once per render."""
     token = loaded_templates.set(None)  # checking is not loading: note nothing
     try:
-        return library.name(call.key) == kept.templates[0][0] and all(
-            library.environment.get_template(name) is template
-            for name, template in kept.templates)
+        if f"key:{call.key}" not in checked:
+            checked[f"key:{call.key}"] = library.name(call.key)
+        if checked[f"key:{call.key}"] != kept.templates[0][0]:
+            return False
+        for name, template in kept.templates:
+            if f"name:{name}" not in checked:
+                checked[f"name:{name}"] = library.environment.get_template(name)
+            if checked[f"name:{name}"] is not template:
+                return False
+        return True
     finally:
         loaded_templates.reset(token)
 
