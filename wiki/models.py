@@ -5,11 +5,18 @@ their failed logins, protections, the action log, and uploaded files with their 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wiki.db import Model
+
+
+def table(model: type[Model]) -> sa.Table:
+    """A model's table, for plain Core statements where the ORM's handling of a statement
+    would cost several times what running it does (the statements of every save)."""
+    return cast(sa.Table, model.__table__)
 
 
 class Page(Model):
@@ -106,7 +113,8 @@ class RenderDependency(Model):
 
 
 class InvalidationEpoch(Model):
-    """One row counting the writes that dropped renders (see wiki.invalidation)."""
+    """Counters of the writes that dropped renders (see wiki.invalidation): row 1 counts them
+    all, row 2 those that changed whether a title is a page or what a file is."""
 
     __tablename__ = "invalidation_epoch"
 

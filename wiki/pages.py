@@ -93,11 +93,18 @@ def pre_save_transform(text: str, author: Author) -> str:
     return signatures.expand(text, author.name, author.is_ip, clock.utcnow())
 
 
+@cache
+def _page_query(*, locked: bool) -> sa.Select[Page]:
+    """Built once: building a statement costs more than running this one."""
+    query = sa.select(Page).where(Page.namespace == sa.bindparam("namespace"),
+                                  Page.title == sa.bindparam("title"))
+    return query.with_for_update() if locked else query
+
+
 def find_page(title: Title) -> Page | None:
     """The page with this title, or None."""
-    return db.session.scalar(
-        sa.select(Page).where(Page.namespace == title.namespace, Page.title == title.text)
-    )
+    return db.session.scalar(_page_query(locked=False),
+                             {"namespace": title.namespace, "title": title.text})
 
 
 def get_page(title: Title) -> Page:
@@ -367,11 +374,8 @@ def _finish(title: Title, page: Page, revision: Revision, fresh: rendering.Fresh
 
 def _locked_page(title: Title) -> Page | None:
     """The page row, locked for this transaction where the database supports it."""
-    return db.session.scalar(
-        sa.select(Page)
-        .where(Page.namespace == title.namespace, Page.title == title.text)
-        .with_for_update()
-    )
+    return db.session.scalar(_page_query(locked=True),
+                             {"namespace": title.namespace, "title": title.text})
 
 
 def _merge_with_current(

@@ -10,14 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask import current_app
 
 from wiki import clock
 from wiki.db import db
 from wiki.errors import Forbidden
-from wiki.models import Page, Protection
+from wiki.models import Page, Protection, table
 
 ROLE_RANK = {"anonymous": 0, "editor": 1, "admin": 2}
+_protections = table(Protection)
+_PROTECTION = sa.select(_protections.c.level, _protections.c.reason,
+                        _protections.c.protected_by, _protections.c.expires_at
+                        ).where(_protections.c.page_id == sa.bindparam("page"))
 PROTECTION_LEVELS = {"editor": "editors only", "admin": "admins only"}
 
 
@@ -39,16 +44,19 @@ class ActiveProtection:
 def active_protection(page: Page | None, now: datetime | None = None,
                       row: Protection | None = None) -> ActiveProtection | None:
     """The page's protection if it has one that has not expired (pass the row if fetched)."""
-    if row is None:
-        if page is None or page.id is None:
+    if row is not None:
+        found = ActiveProtection(row.level, row.reason, row.protected_by, row.expires_at)
+    elif page is None or page.id is None:
+        return None
+    else:  # asked on every edit, twice on a save: a plain row, not an ORM object
+        fetched = db.session.execute(_PROTECTION, {"page": page.id}).first()
+        if fetched is None:
             return None
-        row = db.session.get(Protection, page.id)
-    if row is None:
-        return None
+        found = ActiveProtection(*fetched)
     now = now or clock.utcnow()
-    if row.expires_at is not None and row.expires_at <= now:
+    if found.expires_at is not None and found.expires_at <= now:
         return None
-    return ActiveProtection(row.level, row.reason, row.protected_by, row.expires_at)
+    return found
 
 
 def may_edit(role: str, protection: ActiveProtection | None) -> bool:
