@@ -59,6 +59,9 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
     ("WIKI_TEMPLATE_CALL_CACHE_BYTES", 8 * 1024 * 1024,
      "Bytes of rendered template calls (infoboxes, citations) each server process keeps for "
      "reuse while their answers hold (0: none)."),
+    ("WIKI_SHARED_ANSWERS", 50_000,
+     "Answers (is a title a page, what is a file, what live data says) each server process's "
+     "renders share while no write changes any answer (0: none)."),
     ("WIKI_CACHE_SMAXAGE", 0,
      "Seconds a shared cache (a proxy such as Varnish) may reuse an anonymous page without "
      "asking again (Cache-Control s-maxage); 0: it asks each time, with the page's ETag."),

@@ -48,6 +48,11 @@ else:
 _writing: contextvars.ContextVar[bool] = contextvars.ContextVar("writing", default=False)
 
 
+def writing() -> bool:
+    """True inside a write transaction (whose changes other sessions do not see yet)."""
+    return _writing.get()
+
+
 class WriteBusy(Exception):
     """Another writer holds the lock and the caller chose not to wait for it."""
 

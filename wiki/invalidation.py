@@ -12,8 +12,10 @@ Each stored render keeps its topics (the render_dependencies table). A write des
 did to a page as a PageChange; changed_topics() names the topics whose answers that changes,
 asking every listener the app registered for the topics of its own data; invalidate() then drops
 exactly the renders that consulted one of them, and counts the write in the epoch: a render
-that began at the epoch still current when it is stored saw no answer change. Nothing here
-knows any particular extension.
+that began at the epoch still current when it is stored saw no answer change. A write that
+invalidates a title or file topic also counts in the answers epoch, which the renders of one
+process use to share those answers (wiki.shared_answers). Nothing here knows any particular
+extension.
 """
 
 from __future__ import annotations
@@ -34,10 +36,14 @@ from wiki.models import (
     Page,
     RenderDependency,
     RenderedRevision,
+    table,
 )
 from wiki.titles import Title
 
 BATCH = 400  # topics per statement
+EPOCH_ROW = 1  # counts every invalidating write
+ANSWERS_ROW = 2  # counts the writes that change whether a title is a page, or what a file is
+ANSWER_TOPICS = ("title:", "file:")  # the topics of those answers (see wiki.shared_answers)
 
 
 def title_topic(title: Title) -> str:
@@ -92,10 +98,8 @@ def page_state(page: Page | None) -> PageState:
     """A page's state as stored now (MISSING for no page, or a deleted one)."""
     if not is_readable(page) or page.id is None:
         return MISSING
-    categories = db.session.scalars(
-        sa.select(CategoryLink.category).where(CategoryLink.from_page_id == page.id))
-    links = db.session.execute(
-        sa.select(Link.to_namespace, Link.to_title).where(Link.from_page_id == page.id))
+    categories = db.session.scalars(_CATEGORIES, {"page": page.id})
+    links = db.session.execute(_LINKS, {"page": page.id})
     return PageState(
         exists=True,
         is_redirect=bool(page.is_redirect),
@@ -116,10 +120,33 @@ def changed_topics(change: PageChange, registry: Registry) -> set[str]:
     return topics
 
 
+# The counters and stored renders as plain tables: these statements run on every save and
+# render, and the ORM's handling of a statement costs several times what running it does.
+_epochs = table(InvalidationEpoch)
+_renders = table(RenderedRevision)
+_dependencies = table(RenderDependency)
+_EPOCH = sa.select(_epochs.c.value).where(_epochs.c.id == EPOCH_ROW)
+_EPOCHS = sa.select(_epochs.c.id, _epochs.c.value).where(
+    _epochs.c.id.in_((EPOCH_ROW, ANSWERS_ROW)))
+
+_categories = table(CategoryLink)
+_links = table(Link)
+_CATEGORIES = sa.select(_categories.c.category).where(
+    _categories.c.from_page_id == sa.bindparam("page"))
+_LINKS = sa.select(_links.c.to_namespace, _links.c.to_title).where(
+    _links.c.from_page_id == sa.bindparam("page"))
+
+
 def epoch() -> int:
     """How many invalidating writes have committed (as this transaction sees it)."""
-    return db.session.scalar(sa.select(InvalidationEpoch.value).where(InvalidationEpoch.id == 1)
-                             ) or 0
+    return db.session.scalar(_EPOCH) or 0
+
+
+def epochs() -> tuple[int, int]:
+    """The answers epoch (writes that changed whether a title is a page or what a file is) and
+    the epoch (every invalidating write), in one query."""
+    rows: dict[int, int] = dict(db.session.execute(_EPOCHS).all())
+    return rows.get(ANSWERS_ROW, 0), rows.get(EPOCH_ROW, 0)
 
 
 def invalidate(topics: Iterable[str]) -> int:
@@ -129,14 +156,17 @@ def invalidate(topics: Iterable[str]) -> int:
     if not wanted:
         return 0
     purge.schedule_consumers(wanted)
-    db.session.execute(sa.update(InvalidationEpoch).where(InvalidationEpoch.id == 1)
-                       .values(value=InvalidationEpoch.value + 1))
+    rows = [EPOCH_ROW]
+    if any(topic.startswith(ANSWER_TOPICS) for topic in wanted):
+        rows.append(ANSWERS_ROW)
+    db.session.execute(sa.update(_epochs).where(_epochs.c.id.in_(rows))
+                       .values(value=_epochs.c.value + 1))
     dropped = 0
     for start in range(0, len(wanted), BATCH):
-        consulted = sa.select(RenderDependency.revision_id).where(
-            RenderDependency.topic.in_(wanted[start:start + BATCH]))
+        consulted = sa.select(_dependencies.c.revision_id).where(
+            _dependencies.c.topic.in_(wanted[start:start + BATCH]))
         result = db.session.execute(
-            sa.delete(RenderedRevision).where(RenderedRevision.revision_id.in_(consulted)))
+            sa.delete(_renders).where(_renders.c.revision_id.in_(consulted)))
         dropped += getattr(result, "rowcount", 0) or 0
     return dropped
 

@@ -4,7 +4,8 @@ with its topic and its answer.
 The render pipeline asks which titles exist, which files are uploaded, and calls live data;
 this records what it asked (the topics the stored render will depend on) and what it was told,
 so that a render made outside the write lock can be checked inside it (still_current) before
-it is stored.
+it is stored. Answers the process's other renders were given at the same epoch are taken from
+wiki.shared_answers instead of the database.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+from wiki.db import writing
 from wiki.existence import existing_titles, page_exists
 from wiki.extensions import LiveData
-from wiki.invalidation import epoch, file_topic, title_topic
+from wiki.invalidation import epoch, epochs, file_topic, title_topic
 from wiki.markup import FileInfo, Lookups
 from wiki.markup.wikitemplates import TemplateLibrary
+from wiki.shared_answers import EpochAnswers, SharedAnswers
 from wiki.titles import SPECIAL, Title
 
 
@@ -43,7 +46,8 @@ class RecordingLookups:
     def __init__(self, live_data: Mapping[str, LiveData], templates: TemplateLibrary,
                  special_pages: frozenset[str] = frozenset(),
                  spelling: Callable[[Title], Title | None] | None = None,
-                 files: Callable[[str], FileInfo | None] | None = None) -> None:
+                 files: Callable[[str], FileInfo | None] | None = None,
+                 shared: SharedAnswers | None = None) -> None:
         self.live_data = live_data
         # Another spelling of an existing page (a relations pair in other words) links blue:
         # the link leads there. Its answer is made of the two titles' own answers.
@@ -60,19 +64,43 @@ class RecordingLookups:
         self.files = files
         self.file_answers: dict[str, FileInfo | None] = {}
         self.topics: set[str] = set()
-        self.epoch = epoch()  # read before any answer, so a later change shows in it
+        # Read before any answer, so that a later change shows in them.
+        answers_epoch, self.epoch = epochs()
+        # Inside a write transaction the answers may be its own uncommitted changes: not shared.
+        self.shared: EpochAnswers | None = (
+            shared.at(answers_epoch, self.epoch) if shared is not None and not writing()
+            else None)
 
     def prefetch(self, titles: Iterable[Title]) -> None:
         """Learn which of these titles exist in a few batched queries."""
         wanted = [title for title in titles
                   if title not in self._known and title.namespace != SPECIAL]
+        shared = self.shared
+        if shared is not None:
+            wanted = [title for title in wanted if not self._known_from(shared, title)]
         existing = existing_titles(wanted)
-        self._known.update((title, title in existing) for title in wanted)
+        answers = {title: title in existing for title in wanted}
+        self._known.update(answers)
+        if shared is not None:
+            shared.add_titles(answers)
+
+    def _known_from(self, shared: EpochAnswers, title: Title) -> bool:
+        """Take the title's shared answer, if there is one, as prefetched."""
+        answer = shared.titles.get(title)
+        if answer is None:
+            return False
+        shared.hit()
+        self._known[title] = answer
+        return True
 
     def _is_page(self, title: Title) -> bool:
         if title not in self.titles:
-            known = self._known.get(title)
-            self.titles[title] = page_exists(title) if known is None else known
+            shared = self.shared
+            if title not in self._known and not (shared and self._known_from(shared, title)):
+                self._known[title] = page_exists(title)
+                if shared is not None:
+                    shared.add_titles({title: self._known[title]})
+            self.titles[title] = self._known[title]
             self.topics.add(title_topic(title))
         return self.titles[title]
 
@@ -93,14 +121,30 @@ class RecordingLookups:
         """A live data answer (asked once per render and arguments)."""
         key = (data.name, tuple(str(arg) for arg in args))
         if key not in self.live_answers:
-            self.live_answers[key] = data.function(*key[1])
-            self.topics.update(data.topics(*key[1]))
+            topics = set(data.topics(*key[1]))
+            shared = self.shared
+            kept = None if shared is None else shared.live if topics else shared.lasting
+            if kept is not None and shared is not None and key in kept:
+                shared.hit()
+                self.live_answers[key] = kept[key]
+            else:
+                self.live_answers[key] = data.function(*key[1])
+                if shared is not None:
+                    shared.add_live(key, self.live_answers[key], lasting=not topics)
+            self.topics.update(topics)
         return self.live_answers[key]
 
     def file(self, name: str) -> FileInfo | None:
         """The current version of an uploaded file, or None (asked once per render)."""
         if name not in self.file_answers:
-            self.file_answers[name] = self.files(name) if self.files is not None else None
+            shared = self.shared
+            if shared is not None and name in shared.files:
+                shared.hit()
+                self.file_answers[name] = shared.files[name]
+            else:
+                self.file_answers[name] = self.files(name) if self.files is not None else None
+                if shared is not None:
+                    shared.add_file(name, self.file_answers[name])
             self.topics.add(file_topic(name))
         return self.file_answers[name]
 

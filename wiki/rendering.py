@@ -46,9 +46,11 @@ from wiki.models import (
     Revision,
     TemplateVersion,
 )
+from wiki.shared_answers import SharedAnswers
 from wiki.titles import CATEGORY, FILE, Title, subject_and_talk
 
 TEMPLATES_KEY = "wiki.templates"
+ANSWERS_KEY = "wiki.shared_answers"
 STORE_ATTEMPTS = 3
 STORE_RETRY_SECONDS = 0.02
 
@@ -96,6 +98,12 @@ def template_library() -> TemplateLibrary:
     return library
 
 
+def shared_answers() -> SharedAnswers:
+    """The answers the current app's renders share while the epoch stays the same."""
+    answers: SharedAnswers = current_app.extensions[ANSWERS_KEY]
+    return answers
+
+
 def render_text(text: str, title: Title | None = None, *, budgeted: bool = False
                 ) -> FreshRender:
     """Render text (of the page `title`, if it is one) against the current state of the wiki.
@@ -106,7 +114,7 @@ def render_text(text: str, title: Title | None = None, *, budgeted: bool = False
     recorder = RecordingLookups(registry().live_data, template_library(),
                                 frozenset(registry().special_pages),
                                 spelling=registry().canonical_spelling,
-                                files=storage.file_info)
+                                files=storage.file_info, shared=shared_answers())
     seconds = float(current_app.config["WIKI_RENDER_BUDGET_SECONDS"])
     deadline = time.monotonic() + seconds if budgeted else None
     try:
@@ -296,3 +304,4 @@ def init_app(app: Flask) -> None:
     own = Path(app.config["WIKI_TEMPLATES_DIR"])
     app.extensions[TEMPLATES_KEY] = TemplateLibrary(
         [own, TEMPLATE_DIR], kept_bytes=int(app.config["WIKI_TEMPLATE_CALL_CACHE_BYTES"]))
+    app.extensions[ANSWERS_KEY] = SharedAnswers(int(app.config["WIKI_SHARED_ANSWERS"]))
