@@ -136,6 +136,12 @@ _CATEGORIES = sa.select(_categories.c.category).where(
 _LINKS = sa.select(_links.c.to_namespace, _links.c.to_title).where(
     _links.c.from_page_id == sa.bindparam("page"))
 
+_BUMP = sa.update(_epochs).where(_epochs.c.id.in_(sa.bindparam("rows", expanding=True))
+                                 ).values(value=_epochs.c.value + 1)
+_DROP = sa.delete(_renders).where(_renders.c.revision_id.in_(
+    sa.select(_dependencies.c.revision_id).where(
+        _dependencies.c.topic.in_(sa.bindparam("topics", expanding=True)))))
+
 
 def epoch() -> int:
     """How many invalidating writes have committed (as this transaction sees it)."""
@@ -159,14 +165,10 @@ def invalidate(topics: Iterable[str]) -> int:
     rows = [EPOCH_ROW]
     if any(topic.startswith(ANSWER_TOPICS) for topic in wanted):
         rows.append(ANSWERS_ROW)
-    db.session.execute(sa.update(_epochs).where(_epochs.c.id.in_(rows))
-                       .values(value=_epochs.c.value + 1))
+    db.session.execute(_BUMP, {"rows": rows})
     dropped = 0
     for start in range(0, len(wanted), BATCH):
-        consulted = sa.select(_dependencies.c.revision_id).where(
-            _dependencies.c.topic.in_(wanted[start:start + BATCH]))
-        result = db.session.execute(
-            sa.delete(_renders).where(_renders.c.revision_id.in_(consulted)))
+        result = db.session.execute(_DROP, {"topics": wanted[start:start + BATCH]})
         dropped += getattr(result, "rowcount", 0) or 0
     return dropped
 
