@@ -10,10 +10,13 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import given
+from hypothesis import strategies as st
 from markupsafe import Markup
 
 from wiki import pages, search
 from wiki.errors import BadParameter
+from wiki.search import text as search_text
 from wiki.search.sqlite import match_expression, quote, title_match_expression
 from wiki.search.text import MATCH_END, MATCH_START, fold, plain_text, query_terms, snippet_markup
 from wiki.titles import parse_title
@@ -318,6 +321,21 @@ def test_plain_text_keeps_words_not_syntax() -> None:
     assert plain_text(text) == (
         "History Kosovo Pristina See Serbian and Baku, bold link [x] People item"
     )
+
+
+# What plain_text removes as emphasis and rule lines, written as the plain alternation: the
+# module's pattern adds a look-ahead for speed and must remove exactly the same.
+EMPHASIS_SPEC = re.compile(r"\*+|`+|~~|(?<!\w)_+|_+(?!\w)|^\s*[-=|:]{3,}\s*$", re.MULTILINE)
+
+
+@given(st.text(alphabet="*`~_-=|:# \n\tab1é", max_size=40))
+def test_emphasis_and_rules_go_as_the_plain_alternation_says(text: str) -> None:
+    assert search_text._EMPHASIS.sub("", text) == EMPHASIS_SPEC.sub("", text)
+
+
+def test_emphasis_marks_and_rule_lines_are_not_words() -> None:
+    assert plain_text("**---**\n\n|---|---|\n\nsnake_case _it_ __b__ `c` ~~d~~ ***") == \
+        "--- snake_case it b c d"
 
 
 def test_snippet_markup_escapes_text_and_marks_matches() -> None:

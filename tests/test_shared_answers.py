@@ -126,13 +126,12 @@ def test_a_render_inside_a_write_transaction_shares_nothing(app: Flask) -> None:
     class Undo(Exception):
         pass
 
-    with app.app_context(), pytest.raises(Undo):
-        with write_transaction():
-            pages.save_edit(parse_title(TARGET), "Soon gone.", author=ADMIN,
-                            base_revision_id=None, summary="")
-            # the transaction sees its own page: the answer must not outlive it
-            assert not is_red(str(rendering.render_text(LINKING).rendered.html), TARGET)
-            raise Undo
+    with app.app_context(), pytest.raises(Undo), write_transaction():
+        pages.save_edit(parse_title(TARGET), "Soon gone.", author=ADMIN,
+                        base_revision_id=None, summary="")
+        # the transaction sees its own page: the answer must not outlive it
+        assert not is_red(str(rendering.render_text(LINKING).rendered.html), TARGET)
+        raise Undo
     # another write moves the answers epoch to the value the undone one had (with no render
     # between, as when another process made it)
     invalidate(app, invalidation.title_topic(parse_title("Another new page")))

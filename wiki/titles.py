@@ -65,10 +65,17 @@ class Title:
     @property
     def path(self) -> str:
         """The percent-encoded path of the page: /wiki/Azerbaijan%E2%80%93Kosovo_relations."""
-        return "/wiki/" + quote(self.url_part, safe="/:,()'!*@$;~-._")
+        return _encoded_path(self.url_part)
 
     def __str__(self) -> str:
         return self.full
+
+
+@lru_cache(maxsize=4096)
+def _encoded_path(url_part: str) -> str:
+    """/wiki/ and the percent-encoded title: remembered, since a page links to the same titles
+    many times (its tabs, its links) and every page to the same few."""
+    return "/wiki/" + quote(url_part, safe="/:,()'!*@$;~-._")
 
 
 def _upper_first(text: str) -> str:
