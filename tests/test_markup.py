@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from wiki.markup import Lookups, render
 from wiki.markup.templates import find_call_end, parse_call, split_arguments
@@ -83,6 +85,26 @@ def test_call_boundaries() -> None:
     assert text[:end] == "{{A|{{B|c}}|[[d|e]]}}"
     assert split_arguments("A|{{B|c}}|[[d|e]]") == ["A", "{{B|c}}", "[[d|e]]"]
     assert find_call_end("{{open", 0) is None
+
+
+def test_argument_splits_with_stray_and_unbalanced_brackets() -> None:
+    assert split_arguments("a}}|b]]|c") == ["a}}", "b]]", "c"]  # a closer with nothing open
+    assert split_arguments("{{{x|y}}}|z") == ["{{{x|y}}}", "z"]
+    assert split_arguments("[[a|{{b]]|c}}|d") == ["[[a|{{b]]|c}}", "d"]  # any closer closes
+    assert split_arguments("{{open|x") == ["{{open|x"]
+    assert split_arguments("") == [""]
+
+
+@given(st.text(alphabet="{}[]|a= ", max_size=30))
+def test_arguments_split_only_on_top_level_pipes(body: str) -> None:
+    parts = split_arguments(body)
+    assert "|".join(parts) == body
+    for number, part in enumerate(parts):
+        depth = 0  # each part begins outside any {{ or [[, and holds no pipe outside them
+        for mark in re.findall(r"\{\{|\[\[|\}\}|\]\]|\|", part):
+            assert mark != "|" or depth > 0
+            depth = depth + (mark in ("{{", "[[")) - (mark in ("}}", "]]") and depth > 0)
+        assert depth == 0 or number == len(parts) - 1
 
 
 def test_seed_infobox_call_renders() -> None:

@@ -84,27 +84,23 @@ def find_call_end(text: str, start: int, env: MutableMapping[str, Any] | None = 
     return table.get(start)
 
 
+_ARGUMENT_MARK = re.compile(r"\{\{|\[\[|\}\}|\]\]|\|")
+
+
 def split_arguments(body: str) -> list[str]:
     """Split a call's inside on the "|" characters that are not within nested {{}} or [[]]."""
-    parts, current, depth, i = [], [], 0, 0
-    while i < len(body):
-        pair = body[i:i + 2]
-        if pair in ("{{", "[["):
+    parts: list[str] = []
+    depth, start = 0, 0
+    for mark in _ARGUMENT_MARK.finditer(body):
+        token = mark.group()
+        if token in ("{{", "[["):
             depth += 1
-            current.append(pair)
-            i += 2
-        elif pair in ("}}", "]]") and depth:
-            depth -= 1
-            current.append(pair)
-            i += 2
-        elif body[i] == "|" and depth == 0:
-            parts.append("".join(current))
-            current = []
-            i += 1
-        else:
-            current.append(body[i])
-            i += 1
-    parts.append("".join(current))
+        elif token != "|":
+            depth -= 1 if depth else 0  # an unmatched closer is text
+        elif not depth:
+            parts.append(body[start:mark.start()])
+            start = mark.end()
+    parts.append(body[start:])
     return parts
 
 
