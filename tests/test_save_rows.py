@@ -26,6 +26,7 @@ from wikitest import (
     create,
     custom_app,
     serve,
+    statements_sent,
 )
 
 from wiki import clock, pages, rendering
@@ -110,19 +111,9 @@ def test_after_any_sequence_of_edits_the_rows_are_the_renders(rows_app: Flask,
 
 def test_an_edit_that_keeps_the_links_rewrites_no_row(rows_app: Flask) -> None:
     save(rows_app, TITLE, text_with(["Kosovo", "Baku"], ["Countries"], "First."))
-    written: list[str] = []
-
-    def note(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
-        if LINK_TABLES.search(statement):
-            written.append(statement)
-
-    with rows_app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", note)
-    try:
+    with statements_sent(rows_app) as sent:
         save(rows_app, TITLE, text_with(["Kosovo", "Baku"], ["Countries"], "Second."))
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", note)
+    written = [statement for statement in sent if LINK_TABLES.search(statement)]
     assert written and all(s.lstrip().upper().startswith("SELECT") for s in written), written
     assert stored_rows(rows_app, TITLE) == ({Title(0, "Kosovo"), Title(0, "Baku")},
                                             ["Countries"])

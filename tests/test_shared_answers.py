@@ -7,14 +7,11 @@ rendering while pages come and go never see an answer older than the last commit
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
-from wikitest import create
+from wikitest import create, custom_app, statements_sent
 
 from wiki import invalidation, moderation, pages, rendering
 from wiki.db import db, write_transaction
@@ -27,23 +24,6 @@ from wiki.titles import parse_title
 TARGET = "Shared answer target"
 LINKING = f"See [[{TARGET}]] and [[Shared answer missing]].{{{{Citation needed}}}}"
 ADMIN = pages.Author("Admin", role="admin")
-
-
-@contextmanager
-def statements(app: Flask) -> Iterator[list[str]]:
-    """The SQL statements sent while the block runs."""
-    sent: list[str] = []
-
-    def note(_connection: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
-        sent.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield sent
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", note)
 
 
 def is_red(html: str, title: str) -> bool:
@@ -64,7 +44,7 @@ def test_a_second_render_asks_the_database_nothing_the_first_was_told(app: Flask
     first = render(app)
     with app.app_context():
         hits = rendering.shared_answers().hits
-    with statements(app) as sent:
+    with statements_sent(app) as sent:
         again = render(app)
     assert again == first
     assert not is_red(again, TARGET) and is_red(again, "Shared answer missing")
@@ -75,11 +55,9 @@ def test_a_second_render_asks_the_database_nothing_the_first_was_told(app: Flask
 
 
 def test_without_sharing_every_render_asks(tmp_path: Any, database_url: str) -> None:
-    from wikitest import custom_app
-
     for app in custom_app(tmp_path, database_url, WIKI_SHARED_ANSWERS=0):
         render(app)
-        with statements(app) as sent:
+        with statements_sent(app) as sent:
             render(app)
         assert any("pages" in statement for statement in sent)
         with app.app_context():

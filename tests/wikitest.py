@@ -215,6 +215,25 @@ def create(app: Flask, title: str, text: str, author: str = "Setup") -> int:
         return result.revision.id
 
 
+@contextmanager
+def statements_sent(app: Flask) -> Iterator[list[str]]:
+    """The SQL statements the app's engine sends while the block runs."""
+    sent: list[str] = []
+
+    def note(_connection: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        sent.append(statement)
+
+    from wiki.db import db
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield sent
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+
+
 def div_block(html: str, opening: str) -> str:
     """The inside of the <div> that starts with `opening`, up to its matching </div>."""
     start = html.find(opening)
