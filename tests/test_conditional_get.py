@@ -5,19 +5,15 @@ session. Malformed validators are ignored."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from test_accounts import log_in, sign_up
-from wikitest import create
+from wikitest import create, statements_sent
 
 from wiki import pages, rendering
-from wiki.db import db
 from wiki.titles import parse_title
 from wiki.views import kept_page_layer
 
@@ -46,24 +42,6 @@ def kinds(revisions: tuple[int, int]) -> list[str]:
             "/wiki/Cond?action=history", "/wiki/Cond?action=raw"]
 
 
-@contextmanager
-def counted(app: Flask) -> Iterator[list[str]]:
-    """The SQL statements run meanwhile (not counting BEGIN, which only opens a transaction)."""
-    statements: list[str] = []
-
-    def note(*args: Any) -> None:
-        if args[2] != "BEGIN":
-            statements.append(args[2])
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", note)
-
-
 def validators(client: FlaskClient, path: str) -> tuple[str, str]:
     client.get(path)  # a dropped render is rendered (and stored) by the first view
     response = client.get(path)
@@ -86,8 +64,9 @@ def test_each_kind_has_validators_and_answers_304(
         with monkeypatch.context() as patch:
             patch.setattr(rendering, "render_text", refuse)
             patch.setattr(rendering, "cached_render", refuse)
-            with counted(app) as statements:
+            with statements_sent(app) as sent:
                 response = client.get(path, headers={"If-None-Match": etag})
+            statements = [statement for statement in sent if statement != "BEGIN"]  # opens one
             assert response.status_code == 304, path
             assert len(statements) <= 1, (path, statements)
             assert response.headers["ETag"] == etag
