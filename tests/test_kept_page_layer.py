@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -275,7 +276,9 @@ def test_readers_in_threads_never_see_a_page_older_than_the_last_save(
     failures: list[str] = []
     stop = threading.Event()
 
-    def read(_number: int) -> None:
+    checked = [0] * 8  # per reader: the save its last finished read had to show
+
+    def read(number: int) -> None:
         reader = app.test_client()
         encoding = "gzip" if threading.get_ident() % 2 else "identity"
         while not stop.is_set():
@@ -292,10 +295,16 @@ def test_readers_in_threads_never_see_a_page_older_than_the_last_save(
             if shown < floor:
                 failures.append(f"version {shown} after version {floor} was saved")
                 return
+            checked[number] = floor
 
     with running(read, 8, stop):
         for number in range(1, 16):
             save(app, "Busy page", f"Version {number}.")
             saved[0] = number
+            # However slow the machine, every reader reads each version before the next save.
+            deadline = time.monotonic() + 60
+            while min(checked) < number and not failures:
+                assert time.monotonic() < deadline, f"a reader stalled after save {number}"
+                time.sleep(0.002)
     assert not failures, failures[:3]
     assert answered(app) > 0
