@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, defer
@@ -23,7 +22,7 @@ from wiki import clock
 from wiki.db import db
 from wiki.errors import BadParameter
 from wiki.existence import existing_titles, readable
-from wiki.models import CategoryLink, Link, Page, Revision
+from wiki.models import CategoryLink, Link, Page, Revision, table
 from wiki.titles import (
     CATEGORY,
     MAIN,
@@ -307,18 +306,19 @@ def category_members(name: str, start: str = "", limit: int = 200
     return listed, rows[limit].title if len(rows) > limit else None
 
 
-@cache
-def _pair_query() -> sa.Select[int]:
-    """Built once (it runs on every page view, where building costs more than running)."""
-    return sa.select(Page.namespace).where(
-        readable(), Page.title == sa.bindparam("title"),
-        Page.namespace.in_(sa.bindparam("namespaces", expanding=True)),
-    )
+_pages = table(Page)
+# Built once, in plain Core and without an expanding IN (it runs on every page view and edit
+# form, where preparing it cost more than running it). The condition is readable()'s.
+_PAIR = sa.select(_pages.c.namespace).where(
+    _pages.c.is_deleted == sa.false(), _pages.c.latest_revision_id.is_not(None),
+    _pages.c.title == sa.bindparam("title"),
+    _pages.c.namespace.in_([sa.bindparam("subject"), sa.bindparam("talk")]),
+)
 
 
 def existing_pair(subject: Title, talk: Title) -> set[Title]:
     """Which of a subject page and its talk page exist (same text, two namespaces)."""
-    found = set(db.session.scalars(_pair_query(), {
-        "title": subject.text, "namespaces": [subject.namespace, talk.namespace],
+    found = set(db.session.scalars(_PAIR, {
+        "title": subject.text, "subject": subject.namespace, "talk": talk.namespace,
     }))
     return {t for t in (subject, talk) if t.namespace in found}

@@ -45,6 +45,7 @@ from wiki.models import (
     RenderedRevision,
     Revision,
     TemplateVersion,
+    table,
 )
 from wiki.shared_answers import SharedAnswers
 from wiki.titles import CATEGORY, FILE, Title, subject_and_talk
@@ -153,22 +154,26 @@ def _to_cached(row: RenderedRevision) -> CachedRender:
     return CachedRender(Markup(row.html), toc, categories)
 
 
+_INSERT_RENDER = sa.insert(table(RenderedRevision))  # built once: every save runs them
+_INSERT_DEPENDENCY = sa.insert(table(RenderDependency))
+
+
 def store_render(revision_id: int, fresh: FreshRender) -> None:
     """Add a revision's render and its topics to the caller's write transaction."""
     rendered = fresh.rendered
     connection = db.session.connection()  # Core: nothing reads the rows back as objects here
-    connection.execute(sa.insert(RenderedRevision).values(
-        revision_id=revision_id,
-        html=str(rendered.html),
-        toc_json=json.dumps([[e.level, e.anchor, e.text, e.number] for e in rendered.toc]),
-        links_json=json.dumps({
+    connection.execute(_INSERT_RENDER, {
+        "revision_id": revision_id,
+        "html": str(rendered.html),
+        "toc_json": json.dumps([[e.level, e.anchor, e.text, e.number] for e in rendered.toc]),
+        "links_json": json.dumps({
             "links": [[t.namespace, t.text] for t in rendered.links],
             "categories": list(rendered.categories),
         }),
-        rendered_at=clock.precise_utcnow(),
-    ))
+        "rendered_at": clock.precise_utcnow(),
+    })
     if fresh.topics:  # a page may depend on 100,000 topics
-        connection.execute(sa.insert(RenderDependency), [
+        connection.execute(_INSERT_DEPENDENCY, [
             {"revision_id": revision_id, "topic": topic} for topic in sorted(fresh.topics)
         ])
 

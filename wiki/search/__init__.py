@@ -123,14 +123,19 @@ def prepare(title: Title, text: str) -> Document:
     return make_document(0, title, text)
 
 
+_UPDATE_TITLE = sa.update(_titles).where(_titles.c.page_id == sa.bindparam("page")).values(
+    title_key=sa.bindparam("key"))  # built once: every save runs one of the two
+_INSERT_TITLE = sa.insert(_titles).values(page_id=sa.bindparam("page"),
+                                          title_key=sa.bindparam("key"))
+
+
 def index_page(page: Page, title: Title, prepared: Document) -> None:
     """(Re)index a page from its prepared latest text, in the caller's transaction."""
     _backend().index(replace(prepared, page_id=page.id))
-    key = fold(title.full)
-    updated = db.session.execute(
-        sa.update(_titles).where(_titles.c.page_id == page.id).values(title_key=key))
+    row = {"page": page.id, "key": fold(title.full)}
+    updated = db.session.execute(_UPDATE_TITLE, row)
     if not getattr(updated, "rowcount", 0):  # a new page, or one indexed before it had a row
-        db.session.execute(sa.insert(_titles).values(page_id=page.id, title_key=key))
+        db.session.execute(_INSERT_TITLE, row)
 
 
 def search(query: str, namespace: int = MAIN, limit: int = 20, offset: int = 0) -> SearchResults:
