@@ -79,6 +79,20 @@ def test_letters_without_decomposition_fold_too(app: Flask, client: FlaskClient)
     assert titles == ["Zoran Đinđić"]
 
 
+def test_a_body_word_with_such_a_letter_is_found_by_its_plain_spelling(
+        app: Flask, client: FlaskClient) -> None:
+    save(app, "Serbian politics", "Its prime ministers include Zoran Đinđić and others.")
+    _, _, titles = results(client, "Dindic")
+    assert titles == ["Serbian politics"]
+
+
+def test_alternate_spellings_are_the_folded_words_with_such_letters() -> None:
+    spell = search_text.alternate_spellings
+    assert spell("Zoran Đinđić met Łukasz in Łódź, then Đinđić again.") == "dindic lukasz lodz"
+    assert spell("Boris Tadić and Priština fold by themselves.") == ""
+    assert spell("") == ""
+
+
 def test_seeded_pages_are_searchable(client: FlaskClient) -> None:
     status, body, titles = results(client, "Aliyev")
     assert status == 200

@@ -95,6 +95,8 @@ def query_terms(query: str) -> list[str]:
 def alternate_spellings(text: str) -> str:
     """Folded forms of the words holding letters the SQLite tokenizer cannot fold (đ, ł, ø...)."""
     found: dict[str, None] = {}
+    if not _UNFOLDED.search(text):  # most texts have none: no need to split them into words
+        return ""
     for word in _WORD.findall(text):
         if _UNFOLDED.search(word):
             found.setdefault(fold(word), None)
