@@ -126,10 +126,20 @@ def test_backup_during_concurrent_edits(app: Flask, tmp_path: Path) -> None:
             assert time.monotonic() < deadline, "the writers saved nothing for a minute"
             time.sleep(0.01)
         target = tmp_path / "busy.sqlite3"
+        waited: list[bool] = []
+
+        def progress(_remaining: int, _total: int) -> None:
+            """One page a step and a pause after each, so that edits happen while it copies;
+            after the first step, however slow the machine, until each writer could save."""
+            if not waited:
+                waited.append(True)
+                goal, deadline = len(acknowledged) + writers, time.monotonic() + 60
+                while len(acknowledged) < goal and not failures and time.monotonic() < deadline:
+                    time.sleep(0.01)
+            time.sleep(0.005)
+
         began = time.monotonic()
-        # One page a step and a pause after each, so that edits happen while it copies.
-        report = backup.backup_sqlite(database_file(app), target, step_pages=1,
-                                      progress=lambda _remaining, _total: time.sleep(0.005))
+        report = backup.backup_sqlite(database_file(app), target, step_pages=1, progress=progress)
         ended = time.monotonic()
         time.sleep(0.05)
     finally:
