@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from wikitest import TEST_DATABASE_URL, PostgresServer, create, make_app
+from wikitest import TEST_DATABASE_URL, PostgresServer, create, make_app, wait_for
 
 from wiki import backup, pages
 from wiki.titles import parse_title
@@ -121,10 +121,8 @@ def test_backup_during_concurrent_edits(app: Flask, tmp_path: Path) -> None:
     for thread in threads:
         thread.start()
     try:
-        deadline = time.monotonic() + 60
-        while len(acknowledged) < 3 * writers and not failures:
-            assert time.monotonic() < deadline, "the writers saved nothing for a minute"
-            time.sleep(0.01)
+        wait_for(lambda: len(acknowledged) >= 3 * writers or bool(failures),
+                 "the writers saved nothing for a minute")
         target = tmp_path / "busy.sqlite3"
         waited: list[bool] = []
 
@@ -133,9 +131,9 @@ def test_backup_during_concurrent_edits(app: Flask, tmp_path: Path) -> None:
             after the first step, however slow the machine, until each writer could save."""
             if not waited:
                 waited.append(True)
-                goal, deadline = len(acknowledged) + writers, time.monotonic() + 60
-                while len(acknowledged) < goal and not failures and time.monotonic() < deadline:
-                    time.sleep(0.01)
+                goal = len(acknowledged) + writers
+                wait_for(lambda: len(acknowledged) >= goal or bool(failures),
+                         "the writers were held up by the copy")
             time.sleep(0.005)
 
         began = time.monotonic()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gzip
 import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -20,7 +19,7 @@ from flask.testing import FlaskClient
 from test_accounts import log_in, sign_up
 from test_page_cache import CAUSES, save
 from werkzeug.test import Client, TestResponse
-from wikitest import create, custom_app, running
+from wikitest import create, custom_app, running, wait_for
 
 from wiki import clock, moderation, pages
 from wiki.titles import parse_title
@@ -302,9 +301,7 @@ def test_readers_in_threads_never_see_a_page_older_than_the_last_save(
             save(app, "Busy page", f"Version {number}.")
             saved[0] = number
             # However slow the machine, every reader reads each version before the next save.
-            deadline = time.monotonic() + 60
-            while min(checked) < number and not failures:
-                assert time.monotonic() < deadline, f"a reader stalled after save {number}"
-                time.sleep(0.002)
+            wait_for(lambda number=number: min(checked) >= number or bool(failures),
+                     f"a reader stalled after save {number}")
     assert not failures, failures[:3]
     assert answered(app) > 0

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from pathlib import Path
 
 from flask import Flask
-from wikitest import HttpSession, gunicorn, running
+from wikitest import HttpSession, gunicorn, running, wait_for
 
 from wiki import pages
 from wiki.titles import parse_title
@@ -72,10 +71,8 @@ def test_no_reader_sees_a_page_older_than_the_last_answered_save(
                 saved[0] = number
                 # Every reader checks every save, however slow the machine: the next save
                 # waits until each has finished a read that began after this one answered.
-                deadline = time.monotonic() + 60
-                while min(checked) < number and not failures:
-                    assert time.monotonic() < deadline, f"a reader stalled after save {number}"
-                    time.sleep(0.005)
+                wait_for(lambda number=number: min(checked) >= number or bool(failures),
+                         f"a reader stalled after save {number}")
         assert not failures, failures[:3]
         reader = HttpSession(port)
         for _ in range(20):  # both processes, each with the page kept and offered by now

@@ -314,6 +314,16 @@ def running(work: Callable[[int], None], count: int, stop: threading.Event) -> I
             thread.join(timeout=60)
 
 
+def wait_for(check: Callable[[], bool], failing: str, seconds: float = 60.0) -> None:
+    """Poll until check() holds, failing with `failing` after `seconds`. Tests of threads wait
+    for what they need to see this way, never count what happened within a time window, so a
+    slow machine makes them slower, not wrong."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, failing
+        time.sleep(0.002)
+
+
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
