@@ -1,21 +1,22 @@
 """Conditional GET: every cheap page kind carries an ETag and Last-Modified, answers 304 to a
 matching If-None-Match or a late enough If-Modified-Since after at most one query and without
 rendering, changes its ETag when what it shows changes, and stays private when it depends on the
-session. Malformed validators are ignored."""
+session or holds its CSRF token (a form). Malformed validators are ignored."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, Response, make_response
 from flask.testing import FlaskClient
+from flask_wtf.csrf import generate_csrf
 from test_accounts import log_in, sign_up
-from wikitest import create, statements_sent
+from wikitest import CSRF_FIELD, create, statements_sent
 
 from wiki import pages, rendering
-from wiki.titles import parse_title
-from wiki.views import kept_page_layer
+from wiki.titles import Title, parse_title
+from wiki.views import articles, kept_page_layer, page_cache
 
 
 def save(app: Flask, title: str, text: str) -> int:
@@ -131,6 +132,44 @@ def test_pages_with_flash_messages_are_private(client: FlaskClient,
     assert "Saved." in response.get_data(as_text=True)
     assert "private" in response.headers["Cache-Control"]
     assert "ETag" not in response.headers
+
+
+@pytest.mark.parametrize("path", ["/wiki/Cond?action=edit", "/wiki/Special:UserLogin",
+                                  "/wiki/Special:CreateAccount"])
+def test_forms_are_private(client: FlaskClient, revisions: tuple[int, int], path: str) -> None:
+    """A form holds the session's CSRF token: even an anonymous visitor's is theirs alone."""
+    response = client.get(path)
+    assert response.status_code == 200 and CSRF_FIELD.search(response.get_data(as_text=True))
+    assert response.headers["Cache-Control"] == "private, no-cache"
+    assert "ETag" not in response.headers and "Last-Modified" not in response.headers
+
+
+def test_a_page_holding_a_token_is_neither_shared_nor_kept(
+        app: Flask, revisions: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should an article view ever carry a form, each visitor still gets their own token: the
+    page is private, has no validators, and neither the page cache nor the kept-page layer
+    keeps it."""
+    built = articles.build_page
+
+    def with_a_form(title: Title) -> Response:
+        response = make_response(built(title))
+        field = f'<input type="hidden" name="csrf_token" value="{generate_csrf()}">'
+        response.set_data(response.get_data() + field.encode())
+        return response
+
+    monkeypatch.setattr(articles, "build_page", with_a_form)
+    tokens = set()
+    for _ in range(3):
+        response = app.test_client().get("/wiki/Cond")
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "private, no-cache"
+        assert "ETag" not in response.headers and "Last-Modified" not in response.headers
+        held = CSRF_FIELD.search(response.get_data(as_text=True))
+        assert held
+        tokens.add(held.group(1))
+    assert len(tokens) == 3, "a visitor was sent another visitor's token"
+    assert not page_cache.store(app).pages
+    assert not kept_page_layer.layer(app).known
 
 
 @pytest.mark.parametrize("headers", [

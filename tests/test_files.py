@@ -283,9 +283,14 @@ def test_reupload_and_revert_add_versions_and_edits(app: Flask, editor: FlaskCli
     upload(editor, "Changing.png", png(colour=2), wpForReUpload="1", summary="brighter")
     first, *_ = reversed(versions_of(app, "Changing.png"))
     page = editor.get("/wiki/File:Changing.png").get_data(as_text=True)
-    assert page.count('class="revert-form"') == 1
+    assert page.count('class="revert-link"') == 1
+    confirm = f"/wiki/File:Changing.png?action=revert&version={first.id}"
+    assert f'href="{confirm.replace("&", "&amp;")}"' in page
+    form = editor.get(confirm).get_data(as_text=True)
+    assert 'class="revert-form"' in form and f'name="version" value="{first.id}"' in form
+    assert len(versions_of(app, "Changing.png")) == 2  # showing the form changed nothing
     response = editor.post("/wiki/File:Changing.png?action=revert", data={
-        "csrf_token": token(editor, "/wiki/File:Changing.png"), "version": str(first.id)})
+        "csrf_token": token(editor, confirm), "version": str(first.id)})
     assert response.status_code == 303
     newest, middle, oldest = versions_of(app, "Changing.png")
     assert newest.sha1 == oldest.sha1 != middle.sha1
@@ -300,11 +305,62 @@ def test_anonymous_visitors_cannot_revert(app: Flask, editor: FlaskClient,
     upload(editor, "Guarded.png", png(colour=1))
     upload(editor, "Guarded.png", png(colour=2), wpForReUpload="1")
     oldest = versions_of(app, "Guarded.png")[-1]
-    assert "revert-form" not in client.get("/wiki/File:Guarded.png").get_data(as_text=True)
+    assert "revert-link" not in client.get("/wiki/File:Guarded.png").get_data(as_text=True)
+    assert client.get(f"/wiki/File:Guarded.png?action=revert&version={oldest.id}"
+                      ).status_code == 403
     response = client.post("/wiki/File:Guarded.png?action=revert", data={
         "csrf_token": token(client, "/wiki/Main_Page?action=edit"), "version": str(oldest.id)})
     assert response.status_code == 403
     assert len(versions_of(app, "Guarded.png")) == 2
+
+
+def test_revert_confirmation_refuses_bad_versions(app: Flask, editor: FlaskClient) -> None:
+    upload(editor, "Twice.png", png(colour=1))
+    upload(editor, "Twice.png", png(colour=2), wpForReUpload="1")
+    upload(editor, "Other.png", png(colour=3))
+    current, oldest = versions_of(app, "Twice.png")
+    (other,) = versions_of(app, "Other.png")
+    base = "/wiki/File:Twice.png?action=revert"
+    assert editor.get(f"{base}&version={oldest.id}").status_code == 200
+    assert editor.get(f"{base}&version={current.id}").status_code == 409  # current already
+    assert editor.get(f"{base}&version={other.id}").status_code == 404  # another file's
+    assert editor.get(f"{base}&version=999999").status_code == 404
+    assert editor.get(f"{base}&version=x").status_code == 400
+    assert editor.get(base).status_code == 400
+    assert editor.get(f"/wiki/File:Nothing_here.png?action=revert&version={oldest.id}"
+                      ).status_code == 404
+    assert editor.get(f"/wiki/Main_Page?action=revert&version={oldest.id}").status_code == 400
+
+
+def test_file_pages_stay_public_when_visitors_may_revert(app: Flask, editor: FlaskClient
+                                                         ) -> None:
+    """With anonymous uploads on, every visitor may revert, and the file page still holds no
+    form: each visitor gets the same public page with validators and no cookie, and only the
+    confirmation, which holds the visitor's CSRF token, is private."""
+    upload(editor, "Shared.png", png(colour=1))
+    upload(editor, "Shared.png", png(colour=2), wpForReUpload="1")
+    oldest = versions_of(app, "Shared.png")[-1]
+    app.config["WIKI_ANONYMOUS_UPLOADS"] = True
+    views = [app.test_client().get("/wiki/File:Shared.png") for _ in range(3)]
+    for view in views:
+        assert view.status_code == 200
+        assert view.headers["Cache-Control"].startswith("public")
+        assert view.headers["ETag"] and "Set-Cookie" not in view.headers
+        assert 'class="revert-link"' in view.get_data(as_text=True)
+        assert 'name="csrf_token"' not in view.get_data(as_text=True)
+    assert len({view.data for view in views}) == 1
+
+    visitor = app.test_client()
+    confirm = visitor.get(f"/wiki/File:Shared.png?action=revert&version={oldest.id}")
+    assert confirm.status_code == 200 and confirm.headers["Cache-Control"] == "private, no-cache"
+    assert "ETag" not in confirm.headers and "Set-Cookie" in confirm.headers
+    held = CSRF_FIELD.search(confirm.get_data(as_text=True))
+    assert held
+    response = visitor.post("/wiki/File:Shared.png?action=revert", data={
+        "csrf_token": held.group(1), "version": str(oldest.id)})
+    assert response.status_code == 303
+    newest = versions_of(app, "Shared.png")[0]
+    assert newest.sha1 == oldest.sha1 and newest.uploader_is_ip
 
 
 def test_list_files_newest_first_and_paged(editor: FlaskClient) -> None:

@@ -1,6 +1,6 @@
 """A reader's journey with pictures: log in, upload a PNG, put it in an article with thumb and a
 caption, see it drawn (a real image, with srcset), upload a new version and see the article
-change."""
+change, then revert to the first version from the file's history and see it back."""
 
 from __future__ import annotations
 
@@ -66,3 +66,12 @@ def test_upload_show_and_replace_a_picture(browser_page: Page, live_server: Live
     second = _shown(page)
     assert int(str(second["width"])) > 0
     assert second["src"] != first["src"]
+
+    page.goto(live_server("/wiki/File:Harbour_view.png"))
+    page.get_by_role("link", name="revert").click()
+    expect(page.locator("h1")).to_have_text("Revert File:Harbour view.png")
+    page.get_by_role("button", name="Revert").click()
+    expect(page).to_have_url(live_server("/wiki/File:Harbour_view.png"))
+    expect(page.locator(".flash")).to_have_text("The file was reverted to the chosen version.")
+    page.goto(live_server("/wiki/Port_town"))
+    assert _shown(page)["src"] == first["src"]

@@ -183,18 +183,25 @@ def _add_version(title: Title, page: Page | None, facts: ImageFacts, sha1: str, 
     return UploadResult(status, title, version, saved.revision.id)
 
 
+def revertible_version(title: Title, page: Page, version_id: int) -> FileVersion:
+    """The version of the page's file that a revert to `version_id` would bring back; the page
+    has no such version (PageNotFound), or it is the current one already (UploadWarning)."""
+    old = db.session.get(FileVersion, version_id)
+    if old is None or old.page_id != page.id:
+        raise PageNotFound(f'"{title.full}" has no version {version_id}.')
+    current = current_version(page)
+    if current is not None and current.sha1 == old.sha1:
+        raise UploadWarning("That version is the current one already.", kind="nochange",
+                            existing=title.text)
+    return old
+
+
 def revert(title: Title, version_id: int, *, author: pages.Author) -> UploadResult:
     """Make an old version current again, as a new version ("Reverted to the version of ...")."""
     permissions.check_upload(author.role)
     with write_transaction():
         page = pages.get_page(title)
-        old = db.session.get(FileVersion, version_id)
-        if old is None or old.page_id != page.id:
-            raise PageNotFound(f'"{title.full}" has no version {version_id}.')
-        current = current_version(page)
-        if current is not None and current.sha1 == old.sha1:
-            raise UploadWarning("That version is the current one already.", kind="nochange",
-                                existing=title.text)
+        old = revertible_version(title, page, version_id)
         when = old.timestamp.strftime("%Y-%m-%d %H:%M:%S")
         summary = f"Reverted to the version of {when}"
         facts = ImageFacts(mime=old.mime, width=old.width, height=old.height, extension="")

@@ -87,6 +87,8 @@ def dispatch(raw_title: str) -> ResponseReturnValue:
         if action == "revert":
             raise BadParameter("Only a file's page has versions to revert to.")
         return moderation.post(action, title)
+    if action == "revert" and title.namespace == FILE:  # the confirmation; its post reverts
+        return files.revert_form(title)
     if action not in READ_ACTIONS:
         if action in WRITE_ACTIONS:
             raise BadParameter(f'The action "{action}" needs a form post.')

@@ -4,7 +4,8 @@ whether they changed (article views, old revisions, diffs between two revisions,
 A view reads a few columns in one small query, builds a `Validator` from them and hands it with
 the function that builds the page to `answer`: a request whose If-None-Match or
 If-Modified-Since still holds gets a 304 without the page being built. Pages that depend on the
-session (a logged-in user, flash messages waiting) are private: no validators, no shared caching.
+session (a logged-in user, flash messages waiting, a form holding the session's CSRF token) are
+private: no validators, no shared caching.
 """
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ class Validator:
 def session_bound() -> bool:
     """Whether this request's page depends on its session (a user, or flash messages waiting)."""
     return g.get("user") is not None or "_flashes" in session
+
+
+def issued_token() -> bool:
+    """Whether this request put the session's CSRF token into its answer (a form: Flask-WTF
+    keeps the token it hands out in `g`). Such a page is the visitor's own, anonymous or not;
+    shown to anyone else, its form would fail."""
+    return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g
 
 
 def _files(folder: Path, pattern: str) -> Iterable[tuple[str, int, int]]:
@@ -170,6 +178,8 @@ def answer(found: Callable[[], Validator | None], build: Callable[[], Response],
             unchanged.set_etag(g.matched_etag)
         return unchanged
     response = build()
+    if issued_token():
+        return private(response)
     if response.status_code != 200:
         return response
     if current is None and after is not None:
@@ -177,9 +187,16 @@ def answer(found: Callable[[], Validator | None], build: Callable[[], Response],
     return _public(response, current)
 
 
-def mark_flash_pages(response: Response) -> Response:
-    """Any page shown while flash messages were waiting is private (they were for this browser)."""
-    if g.get("flashes_pending"):
+def mark_private_pages(response: Response) -> Response:
+    """A page shown while flash messages were waiting is private unless its view said how to
+    cache it (they were for this browser; a file's bytes are not). A page holding the session's
+    CSRF token is private whatever its view said, and without validators: a shared cache must
+    never answer anyone else with it."""
+    if issued_token() and "private" not in response.headers.get("Cache-Control", ""):
+        response.headers["Cache-Control"] = PRIVATE
+        del response.headers["ETag"]
+        del response.headers["Last-Modified"]
+    elif g.get("flashes_pending"):
         response.headers.setdefault("Cache-Control", PRIVATE)
     return response
 
@@ -190,6 +207,6 @@ def note_flashes() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Mark pages shown with flash messages private."""
+    """Mark pages shown with flash messages, and pages with the session's forms, private."""
     app.before_request(note_flashes)
-    app.after_request(mark_flash_pages)
+    app.after_request(mark_private_pages)

@@ -27,7 +27,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from wiki import permissions, throttle
+from wiki import pages, permissions, throttle
 from wiki.errors import BadUpload, Forbidden, UploadTooLarge, UploadWarning
 from wiki.extensions import MissingPageOffer, registry
 from wiki.files import storage
@@ -170,6 +170,17 @@ def file_page(title: Title, page: Page) -> FilePage:
         current=versions[0][1] if versions else None, versions=versions,
         may_upload=permissions.may_upload(current_author().role), usage=storage.usage(title),
     )
+
+
+def revert_form(title: Title) -> ResponseReturnValue:
+    """GET ?action=revert&version=N: the form that confirms a revert. The file page links here
+    instead of carrying a form, so it holds no visitor's CSRF token and reads the same for every
+    anonymous reader (and stays in the page cache and in a shared cache)."""
+    permissions.check_upload(current_author().role)
+    version_id = required_int_arg("version", minimum=1)
+    version = storage.revertible_version(title, pages.get_page(title), version_id)
+    return render_template("files/revert.html", title=title, version=version,
+                           info=_info(title.text, version))
 
 
 def revert(title: Title) -> ResponseReturnValue:

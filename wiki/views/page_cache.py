@@ -7,7 +7,8 @@ and, when a page with that fingerprint was already built for the same URL, sends
 bytes. Anything that changes what the page shows changes the fingerprint: a new revision, a
 dropped render (whatever it consulted changed, see wiki.invalidation; a render also depends on
 what the view shows beside it, such as the talk tab and a category's members), protection.
-Logged-in users and pending flash messages always get a freshly built page.
+Logged-in users and pending flash messages always get a freshly built page, and a page that
+holds the visitor's CSRF token (a form) is never stored.
 """
 
 from __future__ import annotations
@@ -225,7 +226,8 @@ def _stored_or_built(title: Title, mark: Fingerprint | None,
             return send(pages, key, hit)
     response = build()
     pages.count_build()
-    if mark is not None and response.status_code == 200 and not response.direct_passthrough:
+    if mark is not None and response.status_code == 200 and not response.direct_passthrough \
+            and not conditional.issued_token():
         pages.put(key, mark, response.get_data(), response.content_type)
         _offer(pages, key, title, mark)
     return response
