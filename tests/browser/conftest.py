@@ -12,6 +12,7 @@ Makefile's release is required.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -21,10 +22,12 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from PIL import Image
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from wikitest import LiveServer, make_app, serve
 
-from wiki import pages
+from wiki import accounts, pages
+from wiki.files import storage
 from wiki.titles import parse_title
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -42,6 +45,10 @@ ADDED_SENTENCE = "Both governments were asked about the matter again in a later 
 LONG_ARTICLE = "Long reading test"  # enough sections for the contents, and to scroll
 LONG_SECTIONS = ("Background", "Early contacts", "Recognition debate", "Court hearing",
                  "Later years", "Further reading")
+# A file with two versions, uploaded by an account that may revert it.
+FILE = "File:Harbour at dawn.png"
+UPLOADER = "Harbour photographer"
+UPLOADER_PASSWORD = "harbour photographer password"
 AXE_CORE_JS = Path(sys.prefix) / "share" / "axe-core" / "axe.min.js"
 AXE_VERSION = re.compile(r"axe v([0-9.]+)")
 
@@ -76,8 +83,20 @@ def edited_server(tmp_path_factory: pytest.TempPathFactory,
             f"## {name}\n\n" + "\n\n".join([paragraph] * 6) for name in LONG_SECTIONS)
         pages.save_edit(parse_title(LONG_ARTICLE), long_text, author=pages.Author("Reader"),
                         base_revision_id=None, summary="A long article to read")
+        accounts.create_account(UPLOADER, UPLOADER_PASSWORD, UPLOADER_PASSWORD)
+        for number, colour in enumerate((40, 200)):
+            storage.upload(parse_title(FILE), png(colour), author=pages.Author(UPLOADER),
+                           text="The harbour at dawn.", summary=f"Version {number + 1}",
+                           reupload=number > 0)
     with serve(app) as server:
         yield server
+
+
+def png(colour: int) -> bytes:
+    """A small PNG; different colours give different bytes."""
+    out = io.BytesIO()
+    Image.new("RGB", (300, 200), (colour, 120, 160)).save(out, "PNG")
+    return out.getvalue()
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import AXE_CORE_JS, TIMEOUT_MS, axe_version
+from conftest import AXE_CORE_JS, FILE, TIMEOUT_MS, UPLOADER, UPLOADER_PASSWORD, axe_version
 from playwright.sync_api import Browser, Page, expect
 from wikitest import LiveServer
 
@@ -16,6 +16,7 @@ pytestmark = pytest.mark.browser
 
 ARTICLE_PATH = "/wiki/Azerbaijan%E2%80%93Kosovo_relations"
 NEW_RELATIONS = "/wiki/Special:NewRelations"
+FILE_PATH = "/wiki/" + FILE.replace(" ", "_")
 
 
 def preview(page: Page, server: LiveServer) -> None:
@@ -41,6 +42,19 @@ def old_revision(page: Page, server: LiveServer) -> None:
     expect(page.locator(".old-revision-banner")).to_be_visible()
 
 
+def file_revert(page: Page, server: LiveServer) -> None:
+    """The confirmation of a revert to a file's first version, reached by its uploader from
+    the file page's history."""
+    page.goto(server("/wiki/Special:UserLogin"))
+    page.locator("#name").fill(UPLOADER)
+    page.locator("#password").fill(UPLOADER_PASSWORD)
+    page.locator("#password").press("Enter")
+    expect(page.locator(".personal")).to_contain_text(UPLOADER)
+    page.goto(server(FILE_PATH))
+    page.locator("a.revert-link").click()
+    expect(page.locator("form.revert-form")).to_be_visible()
+
+
 def visit(path: str) -> Callable[[Page, LiveServer], None]:
     def go(page: Page, server: LiveServer) -> None:
         response = page.goto(server(path))
@@ -63,6 +77,8 @@ PAGES: dict[str, Callable[[Page, LiveServer], None]] = {
     "recent-changes": visit("/wiki/Special:RecentChanges"),
     "new-relations": visit(NEW_RELATIONS),
     "new-relations-error": new_relations_error,
+    "file-page": visit(FILE_PATH),
+    "file-revert": file_revert,
     "login": visit("/wiki/Special:UserLogin"),
     "create-account": visit("/wiki/Special:CreateAccount"),
 }
