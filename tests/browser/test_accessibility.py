@@ -42,14 +42,26 @@ def old_revision(page: Page, server: LiveServer) -> None:
     expect(page.locator(".old-revision-banner")).to_be_visible()
 
 
-def file_revert(page: Page, server: LiveServer) -> None:
-    """The confirmation of a revert to a file's first version, reached by its uploader from
-    the file page's history."""
+def log_in(page: Page, server: LiveServer) -> None:
+    """Log in as the account that uploaded the file."""
     page.goto(server("/wiki/Special:UserLogin"))
     page.locator("#name").fill(UPLOADER)
     page.locator("#password").fill(UPLOADER_PASSWORD)
     page.locator("#password").press("Enter")
     expect(page.locator(".personal")).to_contain_text(UPLOADER)
+
+
+def upload_form(page: Page, server: LiveServer) -> None:
+    """Special:Upload, as someone who may upload sees it."""
+    log_in(page, server)
+    response = page.goto(server("/wiki/Special:Upload"))
+    assert response is not None and response.status == 200
+
+
+def file_revert(page: Page, server: LiveServer) -> None:
+    """The confirmation of a revert to a file's first version, reached by its uploader from
+    the file page's history."""
+    log_in(page, server)
     page.goto(server(FILE_PATH))
     page.locator("a.revert-link").click()
     expect(page.locator("form.revert-form")).to_be_visible()
@@ -79,6 +91,10 @@ PAGES: dict[str, Callable[[Page, LiveServer], None]] = {
     "new-relations-error": new_relations_error,
     "file-page": visit(FILE_PATH),
     "file-revert": file_revert,
+    "upload": upload_form,
+    "file-list": visit("/wiki/Special:ListFiles"),
+    "what-links-here": visit("/wiki/Special:WhatLinksHere/Kosovo"),
+    "cite-this-page": visit("/wiki/Special:CiteThisPage/Kosovo"),
     "login": visit("/wiki/Special:UserLogin"),
     "create-account": visit("/wiki/Special:CreateAccount"),
 }
