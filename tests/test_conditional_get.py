@@ -5,6 +5,7 @@ session or holds its CSRF token (a form). Malformed validators are ignored."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from flask import Flask, Response, make_response
 from flask.testing import FlaskClient
 from flask_wtf.csrf import generate_csrf
 from test_accounts import log_in, sign_up
-from wikitest import CSRF_FIELD, create, statements_sent
+from wikitest import CSRF_FIELD, HttpSession, LiveServer, create, serve, statements_sent
 
 from wiki import pages, rendering
 from wiki.titles import Title, parse_title
@@ -144,11 +145,9 @@ def test_forms_are_private(client: FlaskClient, revisions: tuple[int, int], path
     assert "ETag" not in response.headers and "Last-Modified" not in response.headers
 
 
-def test_a_page_holding_a_token_is_neither_shared_nor_kept(
-        app: Flask, revisions: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
-    """Should an article view ever carry a form, each visitor still gets their own token: the
-    page is private, has no validators, and neither the page cache nor the kept-page layer
-    keeps it."""
+@pytest.fixture
+def article_with_a_form(revisions: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Article views that carry a form (with the session's CSRF token) at their end."""
     built = articles.build_page
 
     def with_a_form(title: Title) -> Response:
@@ -158,6 +157,13 @@ def test_a_page_holding_a_token_is_neither_shared_nor_kept(
         return response
 
     monkeypatch.setattr(articles, "build_page", with_a_form)
+
+
+@pytest.mark.usefixtures("article_with_a_form")
+def test_a_page_holding_a_token_is_neither_shared_nor_kept(app: Flask) -> None:
+    """Should an article view ever carry a form, each visitor still gets their own token: the
+    page is private, has no validators, and neither the page cache nor the kept-page layer
+    keeps it."""
     tokens = set()
     for _ in range(3):
         response = app.test_client().get("/wiki/Cond")
@@ -168,6 +174,42 @@ def test_a_page_holding_a_token_is_neither_shared_nor_kept(
         assert held
         tokens.add(held.group(1))
     assert len(tokens) == 3, "a visitor was sent another visitor's token"
+    assert not page_cache.store(app).pages
+    assert not kept_page_layer.layer(app).known
+
+
+@pytest.mark.usefixtures("article_with_a_form")
+def test_token_pages_stay_private_on_a_threaded_server(app: Flask) -> None:
+    """The same, served as `make run` serves it: eight visitors at once, four views each, every
+    one new to the wiki (no cookie, so the kept-page layer could answer them). Each view gets a
+    token of its own, and nothing is kept."""
+    start = threading.Barrier(8)
+    answers: list[tuple[int, dict[str, str], str]] = []
+    lock = threading.Lock()
+
+    def visit(server: LiveServer) -> None:
+        start.wait(timeout=60)
+        for _ in range(4):
+            answer = HttpSession(server.port).get("/wiki/Cond")
+            with lock:
+                answers.append(answer)
+
+    with serve(app) as server:
+        threads = [threading.Thread(target=visit, args=(server,)) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert len(answers) == 32
+    tokens = set()
+    for status, headers, body in answers:
+        assert status == 200
+        assert headers["cache-control"] == "private, no-cache"
+        assert "etag" not in headers and "last-modified" not in headers
+        held = CSRF_FIELD.search(body)
+        assert held
+        tokens.add(held.group(1))
+    assert len(tokens) == 32, "a visitor was sent another visitor's token"
     assert not page_cache.store(app).pages
     assert not kept_page_layer.layer(app).known
 
