@@ -1,7 +1,7 @@
 """The benchmark of `make bench` works: bench_site.py runs end to end with a few requests per
-row (Varnish included: without /usr/sbin/varnishd this test fails, it does not skip), and its
-history seeding saves the asked number of revisions through the one writer, and bench_saves.py
-counts the CPU a server's worker processes use."""
+row (the save floor and Varnish included: without /usr/sbin/varnishd this test fails, it does
+not skip), and its history seeding saves the asked number of revisions through the one writer,
+and bench_saves.py counts the CPU a server's worker processes use."""
 
 from __future__ import annotations
 
@@ -65,8 +65,12 @@ def test_bench_site_prints_the_one_table() -> None:
             if re.match(r"[A-Za-z0-9 ,]+? {2,}\d+ +0 ", line)}
     assert set(rows) == {"article", "article via Varnish", "304 revalidation", "history 3",
                          "history 30", "diff", "search", "save, own pages", "save, one page",
-                         "floor"}, done.stdout
+                         "save floor", "floor"}, done.stdout
     assert re.search(r"^history 3 .*≥ 0\.8× floor$", done.stdout, re.M)
     for row in ("own pages", "one page"):
         assert re.search(rf"^save, {row}: [\d.]+ saves/s \(target ≥ 150/s\)", done.stdout, re.M)
+    # The save floor answered every save with a redirect to its page, and has a rate.
+    assert re.search(r"^save floor: [1-9][\d.]* saves/s; the target is [\d.]+× the save floor",
+                     done.stdout, re.M), done.stdout
+    assert re.search(r"^save floor +\d+ +0 .*$", done.stdout, re.M), done.stdout
     assert re.search(r"^Varnish: [1-9]\d* hits", done.stdout, re.M), done.stdout  # it caches

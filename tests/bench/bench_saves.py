@@ -5,10 +5,12 @@ Run with ``python tests/bench/bench_saves.py [--rounds N] [--saves N] [--section
 
 Part 1 serves a seeded wiki with gunicorn as `make run` does (deploy/gunicorn.conf.py) and makes
 saves of the seeded article as tests/bench/bench_site.py does (edit form, one sentence changed,
-post), from 1, 2 and 4 editors at once, each on their own paragraph, and from 4 editors each on
-their own copy of the article, taking turns in rounds. With more than one editor of a page most
-saves start from a revision that is no longer the latest: they are merged, and a save whose page
-moved on between its render and the write lock merges and renders again. Beside each rate it
+post), from 1, 2 and 4 editors at once, each on their own paragraph, from 4 editors each on
+their own copy of the article, and from 4 editors each on their own page of the save floor
+(tests/bench/save_floor.py, served the same way), taking turns in rounds. With more than one
+editor of a page most saves start from a revision that is no longer the latest: they are merged,
+and a save whose page moved on between its render and the write lock merges and renders again.
+Beside each rate it
 shows the CPU time a save took in the server (gunicorn's arbiter and workers, from Linux's
 /proc) and in this process's client threads, and how many cores they kept busy together: at
 that server CPU per save the machine's cores cannot serve more saves a second than
@@ -38,6 +40,7 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
+import save_floor
 from bench_site import (
     BASE_FIELD,
     CSRF_FIELD,
@@ -53,6 +56,7 @@ from bench_views import (
     SETUP,
     Result,
     _exit_on_sigterm,
+    fetch,
     free_port,
     load_calls,
     seed_database,
@@ -61,30 +65,44 @@ from bench_views import (
 
 
 def over_http(workdir: Path, args: argparse.Namespace) -> None:
-    """Saves per second by 1, 2 and 4 editors of the article, and by 4 editors of 4 pages with
-    the article's text (one each: nothing to merge), in turns; prints a table."""
+    """Saves per second by 1, 2 and 4 editors of the article, by 4 editors of 4 pages with
+    the article's text (one each: nothing to merge), and by 4 editors of 4 such pages of the
+    save floor (tests/bench/save_floor.py), in turns; prints a table."""
     env = wiki_env(workdir)
     copies = copy_article(env)
-    port = free_port()
+    port, floor_port = free_port(), free_port()
+    floor_name = "save floor, 4 pages"
     crowds = {
         "1 editor, 1 page": [Editor(port, 0, "a0")],
         "2 editors, 1 page": [Editor(port, n, f"b{n}") for n in range(2)],
         "4 editors, 1 page": [Editor(port, n, f"c{n}") for n in range(EDITABLE_PARAGRAPHS)],
         "4 editors, 4 pages": [Editor(port, 0, f"d{n}", path) for n, path in enumerate(copies)],
     }
-    results = {name: Result(name) for name in crowds}
-    cpu = {name: [0.0, 0.0] for name in crowds}  # server and client CPU seconds
+    results = {name: Result(name) for name in [*crowds, floor_name]}
+    cpu = {name: [0.0, 0.0] for name in results}  # server and client CPU seconds
     with serving("wiki:create_app()", port, ARTICLE_PATH, workdir, env,
                  workdir / "wiki.log") as server:
-        for _round in range(args.rounds):
-            for name, editors in crowds.items():
-                def save(client: int, editors: list[Editor] = editors) -> str | None:
-                    return editors[client].save()
-                load_calls("warm", save, len(editors), len(editors), 10.0)
-                server_before, client_before = cpu_seconds(server.pid), time.process_time()
-                results[name].add(load_calls("save", save, args.saves, len(editors), 20.0))
-                cpu[name][0] += cpu_seconds(server.pid) - server_before
-                cpu[name][1] += time.process_time() - client_before
+        status, text = fetch(port, f"{copies[0]}?action=raw")
+        if status != 200:
+            raise RuntimeError(f"the article's copy answered {status}")
+        floor_paths = save_floor.write(workdir, Path(env["SAVE_FLOOR_DATABASE"]),
+                                       text.decode("utf-8"), len(copies))
+        crowds[floor_name] = [Editor(floor_port, 0, f"f{n}", path)
+                              for n, path in enumerate(floor_paths)]
+        with serving(f"{save_floor.MODULE}:app", floor_port, f"{floor_paths[0]}?action=edit",
+                     workdir, env, workdir / "save-floor.log") as floor_server:
+            for _round in range(args.rounds):
+                for name, editors in crowds.items():
+                    serves = floor_server if name == floor_name else server
+
+                    def save(client: int, editors: list[Editor] = editors) -> str | None:
+                        return editors[client].save()
+                    load_calls("warm", save, len(editors), len(editors), 10.0)
+                    server_before = cpu_seconds(serves.pid)
+                    client_before = time.process_time()
+                    results[name].add(load_calls("save", save, args.saves, len(editors), 20.0))
+                    cpu[name][0] += cpu_seconds(serves.pid) - server_before
+                    cpu[name][1] += time.process_time() - client_before
     print(f"saves over HTTP, gunicorn {SETUP.label}, {args.rounds} rounds of {args.saves}; "
           "CPU ms per save in the server and the client, and the cores they kept busy")
     print(f"{'editors':<20} {'saves/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "

@@ -8,9 +8,10 @@ diff has two adjacent revisions) and three pages with 20, 200 and 2,000 revision
 through the one writer, pages.save_edit), then serves the wiki with gunicorn set up as `make run`
 sets it up (deploy/gunicorn.conf.py), with WIKI_CACHE_SMAXAGE=3600 so that a shared cache may
 keep its pages. Debian's Varnish (/usr/sbin/varnishd, with deploy/varnish/default.vcl) runs in
-front of it, and the floor of
-tests/bench/bench_views.py (one SQLite row through a Jinja page shell) beside it, under the same
-gunicorn setup.
+front of it, and beside it, under the same gunicorn setup, two floors: the floor of
+tests/bench/bench_views.py (one SQLite row through a Jinja page shell) for the reading rows, and
+the save floor of tests/bench/save_floor.py (an edit form and its post that render, sanitize and
+store the text, and do nothing else) for the saving rows.
 
 Rows:
 
@@ -28,6 +29,8 @@ Rows:
 - save, one page: the same four editors all on the seeded article, each changing their own
   paragraph, so most saves start from a revision that is no longer the latest and are merged
   (counted); overlapping ones answer a conflict (counted, not a failure).
+- save floor: four editors saving their own copies of the article to the save floor app the way
+  "save, own pages" saves to the wiki. The two save rows' ratios are to it.
 
 The targets are measured in rounds, taking turns (--rounds), so that load from elsewhere on the
 machine falls on all of them alike; the ratio to the floor compares figures of the same run.
@@ -54,6 +57,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
 # bench_views puts the project root on sys.path, so `wiki` imports resolve to this checkout.
+import save_floor
 from bench_views import (
     ARTICLE_PATH,
     FLOOR_PATH,
@@ -104,6 +108,7 @@ def wiki_env(workdir: Path, **settings: str) -> dict[str, str]:
         "WIKI_EDIT_RATE_LIMIT": "1000000/minute",
         "BENCH_INSTANCE": str(workdir / "instance"),
         "FLOOR_DATABASE": str(database),
+        "SAVE_FLOOR_DATABASE": str(workdir / "save-floor.sqlite3"),
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
     })
     env.update(settings)
@@ -363,30 +368,41 @@ def measure(targets: list[Target], floor: Target, args: argparse.Namespace) -> N
                                          args.time_cap / args.rounds))
 
 
-def report(targets: list[Target], floor: Target, setup: ServerSetup) -> list[str]:
-    """The table, with each row's ratio to the floor and its target; returns the lines."""
+def ratio(result: Result, floor: Result) -> float:
+    """A rate as a fraction of its floor's rate in the same run."""
+    return result.rate / floor.rate if floor.rate else float("nan")
+
+
+def report(targets: list[Target], floor: Target, save_floor: Target, setup: ServerSetup
+           ) -> list[str]:
+    """The table, with each row's ratio to its floor (a save's to the save floor) and its
+    target; returns the lines."""
     lines = [f"{'target':<20} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>7} "
              f"{'p99 ms':>7} {'vs floor':>8}  target"]
-    for target in [*targets, floor]:
+    for target in [*targets, save_floor, floor]:
         result = target.result
-        ratio = result.rate / floor.result.rate if floor.result.rate else float("nan")
-        versus = "" if target is floor else f"{ratio:.2f}×"
+        own_floor = save_floor if target.name.startswith("save") else floor
+        versus = "" if target is own_floor else f"{ratio(result, own_floor.result):.2f}×"
         lines.append(f"{target.name:<20} {result.requests:>8} {result.errors:>6} "
                      f"{result.rate:>8.1f} {result.percentile(0.50):>7.1f} "
                      f"{result.percentile(0.99):>7.1f} {versus:>8}  {target.goal}")
     for target in targets:
         result = target.result
         if target.goal.startswith("≥ 0.8"):
-            ratio = result.rate / floor.result.rate if floor.result.rate else float("nan")
-            verdict = "met" if ratio >= HISTORY_TARGET else "missed"
-            lines.append(f"{target.name}: {ratio:.2f}× the floor (target ≥ {HISTORY_TARGET}×) "
+            share = ratio(result, floor.result)
+            verdict = "met" if share >= HISTORY_TARGET else "missed"
+            lines.append(f"{target.name}: {share:.2f}× the floor (target ≥ {HISTORY_TARGET}×) "
                          f"- {verdict}")
         if target.name.startswith("save"):
             verdict = "met" if result.rate >= SAVE_TARGET else "missed"
             counts = ", ".join(f"{n} {k}" for k, n in sorted(result.outcomes.items()))
             lines.append(f"{target.name}: {result.rate:.1f} saves/s (target ≥ "
                          f"{SAVE_TARGET:.0f}/s) - {verdict}; {counts}")
-    lines.append(f"server: gunicorn {setup.label} (deploy/gunicorn.conf.py), the floor too")
+    save_floor_rate = save_floor.result.rate
+    lines.append(f"save floor: {save_floor_rate:.1f} saves/s; the target is "
+                 f"{SAVE_TARGET / save_floor_rate if save_floor_rate else float('nan'):.2f}× "
+                 "the save floor")
+    lines.append(f"server: gunicorn {setup.label} (deploy/gunicorn.conf.py), the floors too")
     return lines
 
 
@@ -450,6 +466,7 @@ def run(args: argparse.Namespace) -> int:
               flush=True)
         write_floor_app(workdir)
         wiki_port, floor_port, varnish_port = free_port(), free_port(), free_port()
+        save_floor_port = free_port()
         with serving("wiki:create_app()", wiki_port, ARTICLE_PATH, workdir, env,
                      workdir / "wiki.log"):
             status, page = fetch(wiki_port, ARTICLE_PATH)
@@ -457,8 +474,16 @@ def run(args: argparse.Namespace) -> int:
                 raise RuntimeError(f"the article answered {status}")
             store_floor_page(Path(env["FLOOR_DATABASE"]), page.decode("utf-8"))
             check_search(wiki_port)
+            status, text = fetch(wiki_port, f"{copies[0]}?action=raw")
+            if status != 200:
+                raise RuntimeError(f"the article's copy answered {status}")
+            floor_saves = save_floor.write(workdir, Path(env["SAVE_FLOOR_DATABASE"]),
+                                           text.decode("utf-8"), len(copies))
             with serving("floor_app:app", floor_port, FLOOR_PATH, workdir, env,
                          workdir / "floor.log"), \
+                    serving(f"{save_floor.MODULE}:app", save_floor_port,
+                            f"{floor_saves[0]}?action=edit", workdir, env,
+                            workdir / "save-floor.log"), \
                     varnish(workdir, varnish_port, wiki_port) as (origin, state):
                 print(f"gunicorn {SETUP.label}; Varnish with {origin}; {args.threads} client "
                       f"threads ({EDITABLE_PARAGRAPHS} for saves), {args.rounds} rounds of "
@@ -468,10 +493,15 @@ def run(args: argparse.Namespace) -> int:
                                         tuple(args.histories))
                 floor = Target("floor", lambda _client: get_ok(floor_port, FLOOR_PATH),
                                args.threads, Result("floor"))
-                measure(targets, floor, args)
+                savers = [Editor(save_floor_port, 0, f"f{n}", path)
+                          for n, path in enumerate(floor_saves)]
+                floor_of_saves = Target("save floor", lambda client: savers[client].save(),
+                                        len(savers), Result("save floor"))
+                measure([*targets, floor_of_saves], floor, args)
                 cached = varnish_counts(state)
-        print("\n".join([*report(targets, floor, SETUP), cached]))
-        return 1 if any(t.result.errors for t in [*targets, floor]) else 0
+        print("\n".join([*report(targets, floor, floor_of_saves, SETUP), cached]))
+        every = [*targets, floor_of_saves, floor]
+        return 1 if any(t.result.errors for t in every) else 0
 
 
 def main(argv: list[str] | None = None) -> int:
