@@ -10,11 +10,10 @@ their own copy of the article, and from 4 editors each on their own page of the 
 (tests/bench/save_floor.py, served the same way), taking turns in rounds. With more than one
 editor of a page most saves start from a revision that is no longer the latest: they are merged,
 and a save whose page moved on between its render and the write lock merges and renders again.
-Beside each rate it
-shows the CPU time a save took in the server (gunicorn's arbiter and workers, from Linux's
-/proc) and in this process's client threads, and how many cores they kept busy together: at
-that server CPU per save the machine's cores cannot serve more saves a second than
-cores × 1000 / (ms per save), however the server is set up.
+Beside each rate it shows the CPU time a save took in the server (gunicorn's arbiter and
+workers, from Linux's /proc) and in this process's client threads, and how many cores they kept
+busy together: at that server CPU per save the machine's cores cannot serve more saves a second
+than cores × 1000 / (ms per save), however the server is set up.
 
 Part 2 makes --sections saves in this process with each of two apps on the same database,
 taking turns: one keeping rendered template calls (wiki.markup.kept_calls), one keeping none.

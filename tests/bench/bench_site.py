@@ -56,8 +56,9 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
-# bench_views puts the project root on sys.path, so `wiki` imports resolve to this checkout.
 import save_floor
+
+# bench_views puts the project root on sys.path, so `wiki` imports resolve to this checkout.
 from bench_views import (
     ARTICLE_PATH,
     FLOOR_PATH,
@@ -373,15 +374,15 @@ def ratio(result: Result, floor: Result) -> float:
     return result.rate / floor.rate if floor.rate else float("nan")
 
 
-def report(targets: list[Target], floor: Target, save_floor: Target, setup: ServerSetup
+def report(targets: list[Target], floor: Target, floor_of_saves: Target, setup: ServerSetup
            ) -> list[str]:
     """The table, with each row's ratio to its floor (a save's to the save floor) and its
     target; returns the lines."""
     lines = [f"{'target':<20} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>7} "
              f"{'p99 ms':>7} {'vs floor':>8}  target"]
-    for target in [*targets, save_floor, floor]:
+    for target in [*targets, floor_of_saves, floor]:
         result = target.result
-        own_floor = save_floor if target.name.startswith("save") else floor
+        own_floor = floor_of_saves if target.name.startswith("save") else floor
         versus = "" if target is own_floor else f"{ratio(result, own_floor.result):.2f}×"
         lines.append(f"{target.name:<20} {result.requests:>8} {result.errors:>6} "
                      f"{result.rate:>8.1f} {result.percentile(0.50):>7.1f} "
@@ -398,7 +399,7 @@ def report(targets: list[Target], floor: Target, save_floor: Target, setup: Serv
             counts = ", ".join(f"{n} {k}" for k, n in sorted(result.outcomes.items()))
             lines.append(f"{target.name}: {result.rate:.1f} saves/s (target ≥ "
                          f"{SAVE_TARGET:.0f}/s) - {verdict}; {counts}")
-    save_floor_rate = save_floor.result.rate
+    save_floor_rate = floor_of_saves.result.rate
     lines.append(f"save floor: {save_floor_rate:.1f} saves/s; the target is "
                  f"{SAVE_TARGET / save_floor_rate if save_floor_rate else float('nan'):.2f}× "
                  "the save floor")

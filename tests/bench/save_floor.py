@@ -57,12 +57,14 @@ def page(page_id):
             if action != "submit":
                 abort(405)
             text = request.form.get("text", "")
-            base = int(request.form.get("base_revision", ""))
+            base = request.form.get("base_revision", "")
+            if not base.isdigit():
+                abort(400)
             html = nh3.clean(markdown(text))
             connection.execute("BEGIN IMMEDIATE")
             added = connection.execute(
                 "INSERT INTO revision (page_id, parent_id, text, html) VALUES (?, ?, ?, ?)",
-                (page_id, base, text, html))
+                (page_id, int(base), text, html))
             connection.execute("UPDATE page SET latest = ? WHERE id = ?",
                                (added.lastrowid, page_id))
             connection.execute("COMMIT")
