@@ -171,8 +171,8 @@ def test_editing_a_page_leaves_unrelated_pages_alone(purging_app: Flask,
     assert "/wiki/Quiet_page" not in cache.paths()
 
 
-def test_protection_and_deletion_purge_the_page(purging_app: Flask,
-                                                cache: CacheServer) -> None:
+def test_protection_deletion_and_undeletion_purge_the_page(purging_app: Flask,
+                                                           cache: CacheServer) -> None:
     title = parse_title("Kosovo")
     with purging_app.app_context():
         moderation.protect(title, "editor", "vandalism", None, actor=ADMIN)
@@ -181,6 +181,11 @@ def test_protection_and_deletion_purge_the_page(purging_app: Flask,
     cache.received.clear()
     with purging_app.app_context():
         moderation.delete(title, "test", actor=ADMIN)
+    settle(purging_app)
+    assert page_paths(title) <= set(cache.paths())
+    cache.received.clear()
+    with purging_app.app_context():
+        moderation.undelete(title, "restored", actor=ADMIN)
     settle(purging_app)
     assert page_paths(title) <= set(cache.paths())
 
