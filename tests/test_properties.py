@@ -282,6 +282,7 @@ def executable_constructs(html: str, allowed_tags: frozenset[str]) -> list[str]:
 @given(document(with_templates=False))
 @example("<img src=x onerror=alert(1)>[x](javascript:alert(1))[[a|<svg onload=1>]]")
 @example("\ue0000\ue001<script>alert(1)</script>")
+@example('<q lang="javascript:alert(1)" title="x">y</q> <sup title="t">1</sup>')
 def test_rendering_without_templates_stays_inside_the_allowlist(text: str) -> None:
     html = str(render(text).html)
     found = collect(html)

@@ -95,7 +95,10 @@ def _cleaner() -> nh3.Cleaner:
         cleaner = nh3.Cleaner(
             tags=set(ALLOWED_TAGS),
             clean_content_tags={"script", "style"},
-            attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+            # "*" names the attributes any tag may keep: none (nh3 would otherwise let every
+            # tag keep lang and title).
+            attributes={"*": set(),
+                        **{tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}},
             allowed_classes={tag: set(names) for tag, names in ALLOWED_CLASSES.items()},
             attribute_filter=_filter_attribute,
             url_schemes=set(ALLOWED_PROTOCOLS),
