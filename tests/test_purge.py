@@ -190,6 +190,26 @@ def test_protection_deletion_and_undeletion_purge_the_page(purging_app: Flask,
     assert page_paths(title) <= set(cache.paths())
 
 
+def test_a_purge_asked_for_by_a_reader_reaches_the_cache_servers(purging_app: Flask,
+                                                                  cache: CacheServer) -> None:
+    client = purging_app.test_client()
+    token = WikiClient(client).token(f"{ARTICLE.path}?action=purge")
+    settle(purging_app)
+    assert not page_paths(ARTICLE) & set(cache.paths())  # asking purges nothing
+    assert client.post(f"{ARTICLE.path}?action=purge",
+                       data={"csrf_token": token}).status_code == 303
+    settle(purging_app)
+    assert page_paths(ARTICLE) <= set(cache.paths())
+    cache.received.clear()
+    title = parse_title("Kosovo")
+    answer = client.post("/w/api.php", data={"action": "purge", "titles": "Kosovo|Nowhere",
+                                             "format": "json"}).get_json()
+    assert [entry.get("purged") for entry in answer["purge"]] == [None, ""]
+    settle(purging_app)
+    sent = set(cache.paths()) - set(purge.RECENT_CHANGES_FEEDS)
+    assert sent == page_paths(title)  # nothing for the page that does not exist
+
+
 def test_a_new_version_of_a_file_purges_the_pages_showing_it(purging_app: Flask,
                                                               cache: CacheServer) -> None:
     editor = logged_in(purging_app)

@@ -64,6 +64,7 @@ def test_tools_menu_links(app: Flask, client: FlaskClient) -> None:
         "Permanent link": f"/wiki/Tool_test?oldid={latest}",
         "Page information": "/wiki/Tool_test?action=info",
         "Cite this page": "/wiki/Special:CiteThisPage?page=Tool+test",
+        "Purge cache": "/wiki/Tool_test?action=purge",
     }
     assert 'aria-label="Tools"' in menu.group(1)
     # History and diffs have it too; missing pages and special pages do not.

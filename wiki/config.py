@@ -94,6 +94,9 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
      "instance/thumbs."),
     ("WIKI_EDIT_RATE_LIMIT", "30/minute;300/hour",
      "Edits allowed per IP address and, separately, per account (Flask-Limiter syntax)."),
+    ("WIKI_PURGE_RATE_LIMIT", "30/minute",
+     "Pages purged (?action=purge, the Action API's action=purge) allowed per IP address and, "
+     "separately, per account (Flask-Limiter syntax)."),
     ("WIKI_LOGIN_RATE_LIMIT", "5/5minutes",
      "Failed logins allowed per account (any spelling of its name) before answering 429."),
     ("WIKI_LOGIN_IP_RATE_LIMIT", "20/5minutes",

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from markupsafe import Markup
 
-from wiki import clock
+from wiki import clock, purge
 from wiki.db import WriteBusy, db, write_transaction
 from wiki.errors import RenderTooSlow
 from wiki.extensions import registry
@@ -283,6 +283,33 @@ def purge_all() -> int:
     count = db.session.scalar(sa.select(sa.func.count()).select_from(RenderedRevision)) or 0
     db.session.execute(sa.delete(RenderedRevision))
     return count
+
+
+def purge_pages(titles: Iterable[Title]) -> list[Title]:
+    """What ?action=purge and the Action API's action=purge do: drop the stored render of each
+    readable page's current revision, so that its next view renders it afresh and stores that
+    (a new render time, so the page caches and ETags move on too), and have the cache servers
+    drop the page's URLs once this commits. Nothing else changes: no revision, no log entry, no
+    epoch (no answer changed). Returns the titles purged, in order; missing and deleted pages
+    are left out."""
+    purged: list[Title] = []
+    with write_transaction():
+        for title in dict.fromkeys(titles):
+            latest = db.session.scalar(_CURRENT_REVISION, {"namespace": title.namespace,
+                                                           "title": title.text})
+            if latest is None:
+                continue
+            db.session.execute(_DROP_RENDER, {"revision": latest})
+            purged.append(title)
+        purge.schedule(purged)
+    return purged
+
+
+_CURRENT_REVISION = sa.select(Page.latest_revision_id).where(
+    Page.namespace == sa.bindparam("namespace"), Page.title == sa.bindparam("title"),
+    Page.is_deleted.is_(False))
+_DROP_RENDER = sa.delete(table(RenderedRevision)).where(
+    table(RenderedRevision).c.revision_id == sa.bindparam("revision"))
 
 
 def refresh_templates() -> list[str]:

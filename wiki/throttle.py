@@ -63,23 +63,42 @@ def is_not_a_save() -> bool:
 # The edit form's limits as Flask-Limiter keys them: the endpoint of the view it decorates
 # (views/articles.py) and the scope each decorator names.
 EDIT_FORM_ENDPOINT = "articles.dispatch_post"
+# Purges have no view of their own to decorate: the purge form and the Action API count them
+# under this name.
+PURGE_SCOPE = "purge"
+
+
+def _take(limit: str, scopes: tuple[tuple[str, str], ...]) -> int:
+    """Count one hit against each (scope, key) under every item of the limit, in Flask-Limiter's
+    storage and key layout; the seconds to wait when one is used up (then the hit must not be
+    acted on), else 0."""
+    if not (limiter.enabled and limiter.initialized):
+        return 0
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
+    for scope, key in scopes:
+        identifiers = [prefix, key, scope] if prefix else [key, scope]
+        for item in sorted(parse_many(limit)):
+            if not limiter.limiter.hit(item, *identifiers):
+                reset = limiter.limiter.get_window_stats(item, *identifiers).reset_time
+                return max(1, int(reset - time.time() + 0.999))
+    return 0
 
 
 def take_edit() -> int:
     """Count a save that comes by another way than the edit form (the Action API) against the
     form's own limits, per address and per account, so that both ways share one allowance.
     Returns the seconds to wait when a limit is used up (the save must not happen), else 0."""
-    if not (limiter.enabled and limiter.initialized):
-        return 0
-    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
-    for scope, key in ((f"{EDIT_FORM_ENDPOINT}:edit-ip", get_remote_address()),
-                       (f"{EDIT_FORM_ENDPOINT}:edit-account", account_key())):
-        identifiers = [prefix, key, scope] if prefix else [key, scope]
-        for item in sorted(parse_many(edit_limit())):
-            if not limiter.limiter.hit(item, *identifiers):
-                reset = limiter.limiter.get_window_stats(item, *identifiers).reset_time
-                return max(1, int(reset - time.time() + 0.999))
-    return 0
+    return _take(edit_limit(), ((f"{EDIT_FORM_ENDPOINT}:edit-ip", get_remote_address()),
+                                (f"{EDIT_FORM_ENDPOINT}:edit-account", account_key())))
+
+
+def take_purge() -> int:
+    """Count purging one page against WIKI_PURGE_RATE_LIMIT, per address and per account
+    (MediaWiki limits purges too: each one makes the next view render afresh). Returns the
+    seconds to wait when a limit is used up (the page must not be purged), else 0."""
+    limit: str = current_app.config["WIKI_PURGE_RATE_LIMIT"]
+    return _take(limit, ((f"{PURGE_SCOPE}:ip", get_remote_address()),
+                         (f"{PURGE_SCOPE}:account", account_key())))
 
 
 # ---------------------------------------------------------------------------------------------

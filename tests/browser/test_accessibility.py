@@ -95,6 +95,7 @@ PAGES: dict[str, Callable[[Page, LiveServer], None]] = {
     "file-list": visit("/wiki/Special:ListFiles"),
     "what-links-here": visit("/wiki/Special:WhatLinksHere/Kosovo"),
     "cite-this-page": visit("/wiki/Special:CiteThisPage/Kosovo"),
+    "purge": visit(ARTICLE_PATH + "?action=purge"),
     "login": visit("/wiki/Special:UserLogin"),
     "create-account": visit("/wiki/Special:CreateAccount"),
 }

@@ -236,6 +236,7 @@ def test_tools_menu_links_and_keyboard(open_page: Callable[..., Page],
         "Permanent link": latest,
         "Page information": ARTICLE_PATH + "?action=info",
         "Cite this page": "/wiki/Special:CiteThisPage?page=Azerbaijan%E2%80%93Kosovo+relations",
+        "Purge cache": ARTICLE_PATH + "?action=purge",
     }
     page.keyboard.press("Escape")
     expect(tools).to_be_hidden()
@@ -248,6 +249,20 @@ def test_tools_menu_links_and_keyboard(open_page: Callable[..., Page],
     page.locator("details.tools-menu summary").click()
     tools.get_by_role("link", name="What links here").click()
     expect(page.locator("h1")).to_have_text(f'Pages that link to "{ARTICLE}"')
+
+
+def test_purging_a_page_from_the_tools_menu(open_page: Callable[..., Page],
+                                            edited_server: LiveServer) -> None:
+    page = open_page(1280, 900)
+    page.goto(edited_server(ARTICLE_PATH))
+    page.locator("details.tools-menu summary").click()
+    page.get_by_role("navigation", name="Tools", exact=True).get_by_role(
+        "link", name="Purge cache").click()
+    expect(page.locator("h1")).to_have_text(f"Purge {ARTICLE}")
+    expect(page.locator("main")).to_contain_text("Purge the cache of this page?")
+    page.get_by_role("button", name="OK").click()
+    expect(page).to_have_url(edited_server(ARTICLE_PATH))
+    expect(page.locator("h1")).to_have_text(ARTICLE)
 
 
 def test_history_hides_comparisons_that_cannot_be_made(open_page: Callable[..., Page],

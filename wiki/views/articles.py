@@ -30,14 +30,17 @@ from wiki.views import (
     moderation,
     page_cache,
     pageinfo,
+    purging,
     revision_pages,
 )
 from wiki.views.helpers import int_arg, required_int_arg
 
 bp = Blueprint("articles", __name__)
 
-READ_ACTIONS = {"view", "history", "raw", "edit", "info", "protect", "delete", "undelete"}
-WRITE_ACTIONS = {"submit", "restore", "protect", "delete", "undelete", "rollback", "revert"}
+READ_ACTIONS = {"view", "history", "raw", "edit", "info", "protect", "delete", "undelete",
+                "purge"}
+WRITE_ACTIONS = {"submit", "restore", "protect", "delete", "undelete", "rollback", "revert",
+                 "purge"}
 
 
 @bp.get("/")
@@ -86,6 +89,8 @@ def dispatch(raw_title: str) -> ResponseReturnValue:
             return files.revert(title)
         if action == "revert":
             raise BadParameter("Only a file's page has versions to revert to.")
+        if action == "purge":
+            return purging.post(title)
         return moderation.post(action, title)
     if action == "revert" and title.namespace == FILE:  # the confirmation; its post reverts
         return files.revert_form(title)
@@ -95,6 +100,8 @@ def dispatch(raw_title: str) -> ResponseReturnValue:
         raise BadParameter(f'"{action[:50]}" is not a known action.')
     if action == "edit":
         return editing.edit_form(title)
+    if action == "purge":
+        return purging.form(title)
     if action in moderation.FORMS:
         return moderation.form(action, title)
     if action == "history":

@@ -19,6 +19,7 @@ from wiki.api.action import (
     moderation,
     paraminfo,
     parse,
+    purge,
     query,
     revisions,
     templates,
@@ -47,4 +48,5 @@ def register_all(registry: ModuleRegistry) -> None:
     parse.register(registry)
     compare.register(registry)
     moderation.register(registry)
+    purge.register(registry)
     query.register(registry)
