@@ -1,8 +1,8 @@
 """Debian's varnishd with deploy/varnish/default.vcl in front of two wiki servers (gunicorn, as
 `make run` serves) over one database (PostgreSQL in CI's second run): a page nobody edited is
 served by Varnish without a request reaching the wiki, an edit made through one server is what
-the next anonymous reader through Varnish sees, readers with a session go to the wiki, and only
-the wiki's addresses may PURGE."""
+the next anonymous reader through Varnish sees, readers with a session go to the wiki, only
+the wiki's addresses may PURGE, and a reader's ?action=purge reaches Varnish."""
 
 from __future__ import annotations
 
@@ -188,6 +188,22 @@ def test_a_change_elsewhere_reaches_cached_pages(site: Site) -> None:
     edit(site.servers[1], parse_title(name), "Now it exists.")
     assert until(lambda: missing not in fetch(site.cache.port, linking).body) < 5
     assert f'title="{name}"' in fetch(site.cache.port, linking).body
+
+
+def test_a_reader_can_purge_a_page_from_varnish(site: Site) -> None:
+    """?action=purge, posted through Varnish, has Varnish fetch the page again (a purge that
+    was lost while Varnish was down is put right this way)."""
+    path = ARTICLE.path
+    first = fetch(site.cache.port, path)
+    assert fetch(site.cache.port, path).headers["x-cache"] == "HIT"
+    reader = HttpSession(site.cache.port)
+    token = reader.csrf_token(f"{path}?action=purge")
+    status, headers, _ = reader.request("POST", f"{path}?action=purge", {"csrf_token": token})
+    assert status == 303 and headers["location"].endswith(path)
+    until(lambda: fetch(site.cache.port, path).headers["x-cache"] == "MISS")
+    again = fetch(site.cache.port, path)
+    assert again.headers["x-cache"] == "HIT"
+    assert again.headers["etag"] != first.headers["etag"]  # rendered afresh
 
 
 def readers_with_a_session_always_reach_the_wiki(site: Site) -> None:
