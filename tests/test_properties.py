@@ -372,6 +372,8 @@ def test_random_titles_never_fail(fuzz_app: Flask, title: str, safe: str) -> Non
        params=st.lists(st.tuples(PARAMETER_NAMES_HTTP, PARAMETER_VALUES), max_size=5),
        action=st.one_of(st.none(), ACTIONS))
 @example(title="Main_Page", params=[("oldid", "99999999999999999999999")], action=None)
+@example(title="Main_Page", params=[("oldid", "²")], action=None)
+@example(title="Main_Page", params=[("diff", "³"), ("oldid", "1")], action=None)
 @example(title="Main_Page", params=[("diff", "99999999999999999999999")], action=None)
 @example(title="Main_Page", params=[("undo", "99999999999999999999999")], action="edit")
 def test_random_query_parameters_never_fail(fuzz_app: Flask, title: str,

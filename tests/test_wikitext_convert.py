@@ -99,6 +99,7 @@ def test_construct(wikitext: str, expected: str) -> None:
     ("back\\slash", "back\\\\slash"),
     ("1. not a list", "1\\. not a list"),
     ("2020) a year", "2020\\) a year"),
+    ("²) not a list marker", "²) not a list marker"),  # only ASCII digits make one
     ("- dash\n\n+ plus\n\n> not a quotation\n\n= not a heading", "\\- dash\n\n\\+ plus\n\n"
      "\\> not a quotation\n\n\\= not a heading"),
     ("a # not a heading", "a # not a heading"),
@@ -198,6 +199,8 @@ def test_row_headers_are_bold() -> None:
      "| H1 | H2 |\n|---|---|\n| a | b |\n|  | c |",
      "table cell spanning several rows or columns split into single cells"),
     ('{|\n! colspan=2 | Wide\n|-\n| a || b\n|}', "| Wide |  |\n|---|---|\n| a | b |",
+     "table cell spanning several rows or columns split into single cells"),
+    ('{|\n! colspan="2²" | Wide\n|-\n| a || b\n|}', "| Wide |  |\n|---|---|\n| a | b |",
      "table cell spanning several rows or columns split into single cells"),
 ])
 def test_tables_that_markdown_cannot_hold_are_flattened_with_a_note(

@@ -127,7 +127,8 @@ def schedule_consumers(topics: Iterable[str]) -> None:
     for topic in wanted:
         kind, _, rest = topic.partition(":")
         namespace, _, text = rest.partition(":")
-        if kind != "title" or not namespace.lstrip("-").isdigit():
+        digits = namespace.lstrip("-")
+        if kind != "title" or not (digits.isascii() and digits.isdigit()):
             continue
         rows = db.session.execute(
             sa.select(Page.namespace, Page.title).join(Link, Link.from_page_id == Page.id)

@@ -169,7 +169,8 @@ def show_old_revision(title: Title) -> Response:
 def _digits(name: str) -> int | None:
     """A query parameter that is a plain revision id, else None (the view will complain)."""
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    # ASCII only: str.isdigit() also accepts "²", which int() refuses
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 def _revision_validator(kind: str, title: Title | None) -> conditional.Validator | None:

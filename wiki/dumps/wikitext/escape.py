@@ -57,7 +57,7 @@ def escape_line(line: str, line_start: bool) -> str:
             out[0] = "\\" + out[0]
         else:
             digits = 0
-            while digits < len(out) and digits < 10 and out[digits].isdigit():
+            while digits < len(out) and digits < 10 and out[digits] in "0123456789":
                 digits += 1
             if digits and digits < len(out) and out[digits] in ".)":
                 out[digits] = "\\" + out[digits]

@@ -41,7 +41,7 @@ def _span(tag: Any, name: str, limit: int) -> int:
     value = str(tag.get(name).value).strip()
     digits = ""
     for char in value[:6]:
-        if not char.isdigit():
+        if char not in "0123456789":  # not str.isdigit(): int() refuses "²"
             break
         digits += char
     return min(max(int(digits) if digits else 1, 1), limit)
