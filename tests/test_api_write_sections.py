@@ -46,6 +46,9 @@ TEXT = "Lead.\n\n# One\n\nA.\n\n## One.one\n\nB.\n\n# Two\n\nC."
     ("- item\n\n    ## in the item\n# after", [(1, "after")]),
     ("1. one\n2. two\nlazy\n===", []),
     ("Text.\n2) not a list\n===", [(1, "Text. 2) not a list")]),
+    ("Text.\n01. a list from 1\n===", []),  # its heading is in a list item, as rendered
+    ("Text.\n\u0661. a list from 1\n===", []),  # an Arabic-Indic 1
+    ("Text.\n\u0662. not a list\n===", [(1, "Text. \u0662. not a list")]),
     ("<div>\n# inside HTML\n\n# after", [(1, "after")]),
     ("<pre>\n# a\n\n# b\n</pre>\n# c", [(1, "c")]),
     ("<!-- note\n# no\n-->\n# yes", [(1, "yes")]),

@@ -106,7 +106,7 @@ def _interrupts(item_line: str) -> bool:
     """Whether a list item may interrupt a paragraph: it has text, and an ordered one starts
     at 1."""
     marker, _, rest = item_line.strip().partition(" ")
-    return bool(rest.strip()) and (not marker[0].isdigit() or marker[:-1] == "1")
+    return bool(rest.strip()) and (not marker[0].isdecimal() or int(marker[:-1]) == 1)
 
 
 @dataclass
