@@ -15,7 +15,7 @@ from wikitest import create
 from wiki.api.action.modules import api_modules
 
 # (login, clientlogin and logout would end the administrator's session: they have their own test)
-MODULES = ("edit", "parse", "compare", "delete", "undelete", "protect", "rollback")
+MODULES = ("edit", "parse", "compare", "delete", "undelete", "protect", "rollback", "purge")
 VALUES = st.one_of(
     st.sampled_from(["", "0", "1", "-1", "2", "99999999999999999999", "new", "Alpha", "alpha",
                      "Foo|bar", "Special:Log", "Talk:", "max", "prev", "next", "cur",
