@@ -10,12 +10,25 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from wiki.api.action.errors import ApiError
+from wiki.api.action.params import Param, Parsed
 from wiki.db import db
 from wiki.models import Page, Revision
 from wiki.pages import redirect_target
 from wiki.titles import SPECIAL, InvalidTitleError, Title, parse_title
 
 MAX_REDIRECT_HOPS = 1
+# The parameters that name pages directly, as every module taking a page set declares them.
+SOURCES = ("titles", "pageids", "revids")
+SOURCE_PARAMS = (
+    Param("titles", multi=True, help="A list of titles to work on."),
+    Param("pageids", "integer", multi=True, help="A list of page IDs to work on."),
+    Param("revids", "integer", multi=True, help="A list of revision IDs to work on."),
+)
+REDIRECT_PARAMS = (
+    Param("redirects", "boolean", help="Automatically resolve redirects."),
+    Param("converttitles", "boolean", help="This wiki has no language variants."),
+)
 
 
 @dataclass
@@ -219,3 +232,26 @@ def from_title_objects(titles: list[Title], *, redirects: bool) -> PageSet:
     for title in titles:
         found.add_title(title, pages.get((title.namespace, title.text)))
     return found
+
+
+def require_one_source(given: list[str]) -> None:
+    """Refuse a request that names its pages in more than one way."""
+    if len(given) > 1:
+        names = ", ".join(f'"{name}"' for name in given)
+        raise ApiError("invalidparammix", f"The parameters {names} can not be used together.")
+
+
+def given_sources(parsed: Parsed) -> list[str]:
+    """Which of titles=, pageids= and revids= the request gives."""
+    return [name for name in SOURCES if parsed.present(name)]
+
+
+def from_sources(parsed: Parsed, *, redirects: bool) -> PageSet | None:
+    """The page set titles=, pageids= or revids= names (the first given), or None."""
+    if parsed.present("titles"):
+        return from_titles(parsed["titles"], redirects=redirects)
+    if parsed.present("pageids"):
+        return from_page_ids(parsed["pageids"], redirects=redirects)
+    if parsed.present("revids"):
+        return from_revision_ids(parsed["revids"])
+    return None

@@ -10,27 +10,16 @@ from typing import Any
 from wiki import rendering, throttle
 from wiki.api.action import pageset
 from wiki.api.action.context import Context
-from wiki.api.action.errors import ApiError
 from wiki.api.action.modules import Module, ModuleRegistry
 from wiki.api.action.params import Param, Parsed
 
-SOURCES = ("titles", "pageids", "revids")
 RATE_LIMITED = "You've exceeded your rate limit. Please wait some time and try again."
 
 
 def _pages(params: Parsed) -> pageset.PageSet:
-    given = [name for name in SOURCES if params.present(name)]
-    if len(given) > 1:
-        names = ", ".join(f'"{name}"' for name in given)
-        raise ApiError("invalidparammix", f"The parameters {names} can not be used together.")
-    redirects = bool(params.get("redirects"))
-    if params.present("titles"):
-        return pageset.from_titles(params["titles"], redirects=redirects)
-    if params.present("pageids"):
-        return pageset.from_page_ids(params["pageids"], redirects=redirects)
-    if params.present("revids"):
-        return pageset.from_revision_ids(params["revids"])
-    return pageset.PageSet()
+    pageset.require_one_source(pageset.given_sources(params))
+    return pageset.from_sources(params, redirects=bool(params.get("redirects"))) \
+        or pageset.PageSet()
 
 
 def purge(context: Context, params: Parsed) -> dict[str, Any]:
@@ -65,15 +54,7 @@ def register(registry: ModuleRegistry) -> None:
     """Offer purge."""
     registry.add(Module("purge", "action", purge, "Purge the cache for the given titles.",
                         must_post=True, write=True, params=(
-                            Param("titles", multi=True, help="A list of titles to work on."),
-                            Param("pageids", "integer", multi=True,
-                                  help="A list of page IDs to work on."),
-                            Param("revids", "integer", multi=True,
-                                  help="A list of revision IDs to work on."),
-                            Param("redirects", "boolean", help="Automatically resolve "
-                                                               "redirects."),
-                            Param("converttitles", "boolean", help="This wiki has no language "
-                                                                   "variants."),
+                            *pageset.SOURCE_PARAMS, *pageset.REDIRECT_PARAMS,
                             Param("forcelinkupdate", "boolean", help="Accepted: every save "
                                   "records the page's links already."),
                             Param("forcerecursivelinkupdate", "boolean", help="Accepted: every "

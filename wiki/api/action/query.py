@@ -13,7 +13,7 @@ from typing import Any
 
 from wiki.api.action import pageset
 from wiki.api.action.context import Context
-from wiki.api.action.errors import ApiError, bad_continue
+from wiki.api.action.errors import bad_continue
 from wiki.api.action.modules import ListResult, Module, ModuleRegistry, PropResult, api_modules
 from wiki.api.action.params import Param, Parsed
 from wiki.api.action.result import KeyedList
@@ -41,14 +41,11 @@ def _query_params(registry: ModuleRegistry) -> tuple[Param, ...]:
         Param("iwurl", "boolean"),
         Param("continue", help="When more results are available, use this to continue."),
         Param("rawcontinue", "boolean", help="Not offered: use continue."),
-        Param("titles", multi=True, help="A list of titles to work on."),
-        Param("pageids", "integer", multi=True, help="A list of page IDs to work on."),
-        Param("revids", "integer", multi=True, help="A list of revision IDs to work on."),
+        *pageset.SOURCE_PARAMS,
         Param("generator", values=generators, submodule_prefix="g",
               submodules={name: f"query+{name}" for name in generators},
               help="Get the list of pages to work on by executing the specified query module."),
-        Param("redirects", "boolean", help="Automatically resolve redirects."),
-        Param("converttitles", "boolean", help="This wiki has no language variants."),
+        *pageset.REDIRECT_PARAMS,
     )
 
 
@@ -78,12 +75,10 @@ def _check_sources(parsed: Parsed) -> Module | None:
     page ids, revision ids or a list generator; a prop generator (categories of the given
     pages) takes one of the first three."""
     module = _generator_module(parsed["generator"]) if parsed.present("generator") else None
-    given = [name for name in ("titles", "pageids", "revids") if parsed.present(name)]
+    given = pageset.given_sources(parsed)
     if module is not None and module.page_generator is None:
         given.append("generator")
-    if len(given) > 1:
-        names = ", ".join(f'"{name}"' for name in given)
-        raise ApiError("invalidparammix", f"The parameters {names} can not be used together.")
+    pageset.require_one_source(given)
     return module
 
 
@@ -101,7 +96,7 @@ def _generator_set(context: Context, parsed: Parsed, module: Module, redirects: 
     params = context.parse(module.name, module.params, prefix)
     cont = context.values.get(prefix + "continue")
     if module.page_generator is not None:
-        source = _given_set(parsed, redirects) or pageset.PageSet()
+        source = pageset.from_sources(parsed, redirects=redirects) or pageset.PageSet()
         batch: ListResult = module.page_generator(context, params, source, cont)
     else:
         batch = module.handler(context, params, cont, True)
@@ -126,17 +121,7 @@ def _page_set(context: Context, parsed: Parsed) -> tuple[pageset.PageSet | None,
     if module is not None:
         found, batch = _generator_set(context, parsed, module, redirects)
         return found, module, batch
-    return _given_set(parsed, redirects), None, None
-
-
-def _given_set(parsed: Parsed, redirects: bool) -> pageset.PageSet | None:
-    if parsed.present("titles"):
-        return pageset.from_titles(parsed["titles"], redirects=redirects)
-    if parsed.present("pageids"):
-        return pageset.from_page_ids(parsed["pageids"], redirects=redirects)
-    if parsed.present("revids"):
-        return pageset.from_revision_ids(parsed["revids"])
-    return None
+    return pageset.from_sources(parsed, redirects=redirects), None, None
 
 
 def _run_props(context: Context, parsed: Parsed, found: pageset.PageSet | None,
