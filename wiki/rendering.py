@@ -292,9 +292,12 @@ def purge_pages(titles: Iterable[Title]) -> list[Title]:
     drop the page's URLs once this commits. Nothing else changes: no revision, no log entry, no
     epoch (no answer changed). Returns the titles purged, in order; missing and deleted pages
     are left out."""
+    wanted = list(dict.fromkeys(titles))
     purged: list[Title] = []
+    if not wanted:
+        return purged
     with write_transaction():
-        for title in dict.fromkeys(titles):
+        for title in wanted:
             latest = db.session.scalar(_CURRENT_REVISION, {"namespace": title.namespace,
                                                            "title": title.text})
             if latest is None:
