@@ -5,6 +5,8 @@ changes, and purges are limited."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
-from wikitest import CSRF_FIELD, custom_app, serve
+from wikitest import CSRF_FIELD, HttpSession, custom_app, running, serve, wait_for
 
 from wiki import moderation, pages
 from wiki.db import db, write_transaction
@@ -115,6 +117,47 @@ def test_a_purge_needs_a_page_and_a_token(app: Flask, client: FlaskClient) -> No
     assert client.get(f"{kosovo.path}?action=purge").status_code == 404
     assert client.post(f"{kosovo.path}?action=purge",
                        data={"csrf_token": token}).status_code == 404
+
+
+@pytest.fixture
+def busy_app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
+    yield from custom_app(tmp_path, database_url, WIKI_PURGE_RATE_LIMIT="1000/minute")
+
+
+def test_purges_while_readers_read_on_a_threaded_server(busy_app: Flask) -> None:
+    """Served as `make run` serves it: four anonymous readers (answered by the page caches)
+    read while someone purges again and again. Every read is a 200 showing the article, and
+    no read that starts after the first purge answered shows the stale render."""
+    make_stale(busy_app, ARTICLE)
+    reads: list[tuple[float, int, bool]] = []  # (started, status, stale)
+    stop = threading.Event()
+    purged_at: list[float] = []
+
+    def read(_number: int) -> None:
+        reader = HttpSession(server.port, timeout=20)
+        while not stop.is_set():
+            started = time.monotonic()
+            status, _, body = reader.get(ARTICLE.path)
+            assert status != 200 or "Azerbaijan" in body
+            reads.append((started, status, STALE in body))
+
+    with serve(busy_app) as server, running(read, 4, stop):
+        wait_for(lambda: any(stale for _, _, stale in reads), "no reader saw the stale page")
+        purger = HttpSession(server.port)
+        token = purger.csrf_token(f"{ARTICLE.path}?action=purge")
+        for _ in range(8):
+            status, _, _ = purger.request("POST", f"{ARTICLE.path}?action=purge",
+                                          {"csrf_token": token})
+            assert status == 303
+            purged_at.append(time.monotonic())
+            before = len(reads)
+            wait_for(lambda before=before: len(reads) >= before + 4,
+                     "the readers stopped answering")
+    assert {status for _, status, _ in reads} == {200}
+    late = [stale for started, _, stale in reads if started > purged_at[0]]
+    assert late and not any(late), "a read after the purge showed the stale render"
+    fresh = stored_render(busy_app, ARTICLE)
+    assert fresh is None or STALE not in fresh.html
 
 
 @pytest.fixture
