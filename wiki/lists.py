@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, defer
@@ -22,7 +24,7 @@ from wiki import clock
 from wiki.db import db
 from wiki.errors import BadParameter
 from wiki.existence import existing_titles, readable
-from wiki.models import CategoryLink, Link, Page, Revision, table
+from wiki.models import CategoryLink, Link, LogEntry, Page, Revision, table
 from wiki.titles import (
     CATEGORY,
     MAIN,
@@ -164,6 +166,56 @@ def recent_changes(*, limit: int, offset: int = 0, hide_minor: bool = False,
         for revision, ns, text, parent_size in rows[:limit]
     ]
     return changes, len(rows) > limit
+
+
+@dataclass(frozen=True)
+class ChangesMark:
+    """What every list of recent changes shows depends on, besides its own parameters: the
+    newest revision (every edit, creation and import adds one), the newest log entry (a deletion
+    or restoration changes which edits are shown) and, for the last N days, the edges of that
+    window. `modified` is when a list last changed (None when that cannot be told), and
+    `changes_at` when one will change with no write: its oldest edit leaving the window."""
+
+    parts: tuple[int | None, int | None, datetime | None]
+    modified: datetime | None
+    changes_at: datetime | None
+
+
+@cache
+def _changes_mark_query() -> sa.Select[Any]:
+    """Built once: the newest revision and log entry, and the window's edges, in one query."""
+    def newest(column: Any, *where: Any) -> Any:
+        return sa.select(sa.func.max(column)).where(*where).scalar_subquery()
+
+    cut = sa.bindparam("cut", type_=sa.DateTime)
+    newest_id = newest(Revision.id)
+    return sa.select(
+        newest_id,
+        sa.select(Revision.imported).where(Revision.id == newest_id).scalar_subquery(),
+        newest(Revision.timestamp),
+        newest(LogEntry.id),
+        newest(LogEntry.timestamp),
+        sa.select(sa.func.min(Revision.timestamp)).where(Revision.timestamp >= cut)
+        .scalar_subquery(),
+        newest(Revision.timestamp, Revision.timestamp < cut),
+    )
+
+
+def changes_mark(*, days: int | None, now: datetime) -> ChangesMark:
+    """The mark of the lists of recent changes as of `now` (the `now` the list is read with)."""
+    window = timedelta(days=days or 0)
+    row = db.session.execute(_changes_mark_query(),
+                             {"cut": now - window if days is not None else None}).one()
+    newest_id, imported, edited, log_id, logged, oldest_in, newest_out = row
+    moments = [moment for moment in (edited, logged) if moment is not None]
+    if newest_out is not None:
+        # Timestamps are whole seconds: the edit left the window the second after this.
+        moments.append(newest_out + window + timedelta(seconds=1))
+    # An import stamps its revisions with the dump's times and logs itself only once it is
+    # done, so while the newest revision is imported no time tells when the lists changed.
+    modified = None if imported else max(moments, default=None)
+    changes_at = oldest_in + window + timedelta(seconds=1) if oldest_in is not None else None
+    return ChangesMark((newest_id, log_id, oldest_in), modified, changes_at)
 
 
 def linked_pages(target: Title, *, links_to: bool = False) -> sa.ColumnElement[bool]:

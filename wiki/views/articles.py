@@ -244,7 +244,7 @@ def show_history(title: Title) -> ResponseReturnValue:
     """Paged revision history, newest first: 304 when the reader's copy is current, else from
     the kept pages while the history's fingerprint matches (see views.revision_pages)."""
     if request.args.get("feed"):
-        return feeds.history_feed(title, _page_or_404(title))
+        return feeds.history_feed(title, lambda: _page_or_404(title))
     mark = revision_pages.history_mark(title)
 
     def build() -> Response:

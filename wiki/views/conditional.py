@@ -1,5 +1,6 @@
 """Conditional GET: ETag, Last-Modified and 304 Not Modified for the pages that can say cheaply
-whether they changed (article views, old revisions, diffs between two revisions, history, raw).
+whether they changed (article views, old revisions, diffs between two revisions, history, raw,
+recent changes and the Atom feeds).
 
 A view reads a few columns in one small query, builds a `Validator` from them and hands it with
 the function that builds the page to `answer`: a request whose If-None-Match or
@@ -36,7 +37,9 @@ class Validator:
     """What tells whether a client's copy is still current: a strong ETag and a time."""
 
     etag: str
-    modified: datetime
+    # None when no time tells when the page last changed: no Last-Modified, If-Modified-Since
+    # ignored.
+    modified: datetime | None
     # When the page will change with no write (a protection running out): no shared cache may
     # keep it past then.
     changes_at: datetime | None = None
@@ -82,7 +85,7 @@ def identity() -> str:
     return extension["identity"]
 
 
-def validator(kind: str, parts: tuple[Any, ...], modified: datetime,
+def validator(kind: str, parts: tuple[Any, ...], modified: datetime | None,
               changes_at: datetime | None = None) -> Validator:
     """A validator for this URL: the ETag digests the app's identity, the URL and the parts
     that decide what the page shows."""
@@ -116,7 +119,7 @@ def not_modified(found: Validator) -> bool:
     return held is not None
 
 
-def held_variant(etag: str, modified: datetime, if_none_match: str, if_modified_since: str
+def held_variant(etag: str, modified: datetime | None, if_none_match: str, if_modified_since: str
                  ) -> str | None:
     """Whether a client sending these headers holds the current copy: the ETag variant it
     holds ("" when If-Modified-Since decided), or None. If-None-Match, when sent, decides alone
@@ -125,6 +128,8 @@ def held_variant(etag: str, modified: datetime, if_none_match: str, if_modified_
         held = parse_etags(if_none_match)
         return next((tag for tag in _variants(etag) if held.contains_weak(tag)), None)
     if if_none_match:
+        return None
+    if modified is None:
         return None
     since = _if_modified_since(if_modified_since)
     return "" if since is not None and since >= _seconds(modified) else None
@@ -140,7 +145,8 @@ def _public(response: Response, found: Validator | None) -> Response:
     if found is not None:
         encoding = response.headers.get("Content-Encoding")
         response.set_etag(f"{found.etag}:{encoding}" if encoding in ENCODINGS else found.etag)
-        response.last_modified = _seconds(found.modified)
+        if found.modified is not None:
+            response.last_modified = _seconds(found.modified)
     shared = current_app.config["WIKI_CACHE_SMAXAGE"] if purge.shared_cacheable() else 0
     if shared and found is not None and found.changes_at is not None:
         shared = min(shared, max(0, int((_seconds(found.changes_at)
@@ -148,12 +154,6 @@ def _public(response: Response, found: Validator | None) -> Response:
     response.headers["Cache-Control"] = (f"s-maxage={shared}, max-age=0, must-revalidate"
                                          if shared else "public, max-age=0, must-revalidate")
     return response
-
-
-def unvalidated(response: Response) -> Response:
-    """Cache headers for a page that has no cheap validator (a feed): shared caching only where
-    purges reach it, private when it depends on the session."""
-    return private(response) if session_bound() else _public(response, None)
 
 
 def private(response: Response) -> Response:

@@ -7,12 +7,15 @@ An entry's diff is cut at WIKI_FEED_DIFF_BYTES (see wiki.feed_diff) with a link 
 diff, and entries are built one at a time, so a feed's size and memory are bounded by its
 number of entries whatever the size of the pages. Links use the configured base URL. Every
 string passes through xml_text first: text stored before the input gate existed may hold
-characters XML 1.0 cannot carry, and it must not break the feed.
+characters XML 1.0 cannot carry, and it must not break the feed. Both feeds answer conditional
+requests with their pages' validators, so a feed reader polling an unchanged feed costs one
+small query.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,7 +28,7 @@ from wiki.feed_diff import feed_diff
 from wiki.models import Page
 from wiki.titles import Title, page_url
 from wiki.urls import absolute_url
-from wiki.views import conditional
+from wiki.views import conditional, revision_pages
 from wiki.views.helpers import int_arg
 
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
@@ -75,9 +78,10 @@ def _entry_content(change: lists.Change, link: str, budget: int) -> str:
                            diff_url=link)
 
 
-def _feed(feed_title: str, subtitle: str, html_path: str, changes: list[lists.Change]
-          ) -> Response:
-    """An Atom document of these changes, newest first."""
+def _feed(feed_title: str, subtitle: str, html_path: str, changes: list[lists.Change],
+          quiet_since: datetime | None) -> Response:
+    """An Atom document of these changes, newest first; a feed with none is dated by
+    `quiet_since`, so the same list is always the same document."""
     budget = current_app.config["WIKI_FEED_DIFF_BYTES"]
     generator = FeedGenerator()
     self_url = xml_text(absolute_url(request.full_path.rstrip("?")))
@@ -87,7 +91,8 @@ def _feed(feed_title: str, subtitle: str, html_path: str, changes: list[lists.Ch
     generator.link(href=self_url, rel="self", type="application/atom+xml")
     generator.link(href=xml_text(absolute_url(html_path)), rel="alternate", type="text/html")
     generator.language("en")
-    newest = max((c.revision.timestamp for c in changes), default=clock.utcnow())
+    newest = max((c.revision.timestamp for c in changes),
+                 default=quiet_since or clock.utcnow())
     generator.updated(_aware(newest))
     for change in changes:
         revision = change.revision
@@ -100,19 +105,29 @@ def _feed(feed_title: str, subtitle: str, html_path: str, changes: list[lists.Ch
         entry.link(href=link, rel="alternate", type="text/html")
         entry.content(xml_text(_entry_content(change, link, budget)), type="html")
     body = generator.atom_str(pretty=False)
-    return conditional.unvalidated(Response(body, headers={"Content-Type": ATOM_TYPE}))
+    return Response(body, headers={"Content-Type": ATOM_TYPE})
 
 
-def recent_changes_feed(changes: list[lists.Change], filters: dict[str, Any]) -> Response:
-    """The feed of Special:RecentChanges with the same filters as the page."""
+def recent_changes_feed(changes: list[lists.Change], filters: dict[str, Any],
+                        mark: lists.ChangesMark) -> Response:
+    """The feed of Special:RecentChanges with the same filters as the page (its validators are
+    the page's: see views.lists)."""
     return _feed("Recent changes", "The latest edits across the wiki",
-                 page_url("Special:RecentChanges", **filters), changes)
+                 page_url("Special:RecentChanges", **filters), changes, mark.modified)
 
 
-def history_feed(title: Title, page: Page) -> Response:
-    """The feed of one page's revision history, newest first."""
+def history_feed(title: Title, load_page: Callable[[], Page]) -> Response:
+    """The feed of one page's revision history, newest first: 304 while the reader's copy is
+    current (it depends on what the history page does: see views.revision_pages)."""
     wants_feed()
     limit = int_arg("limit", 50, minimum=1, maximum=MAX_FEED_ENTRIES)
-    changes = lists.page_changes(title, page.id, limit)
-    return _feed(f"{title.full}: Revision history", f"The edits of {title.full}",
-                 page_url(title, action="history"), changes)
+    mark = revision_pages.history_mark(title)
+
+    def build() -> Response:
+        changes = lists.page_changes(title, load_page().id, limit)
+        return _feed(f"{title.full}: Revision history", f"The edits of {title.full}",
+                     page_url(title, action="history"), changes, None)
+
+    return conditional.answer(
+        lambda: None if mark is None else conditional.validator("history-feed", mark, mark[-1]),
+        build)

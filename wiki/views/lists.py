@@ -12,14 +12,14 @@ import sys
 from dataclasses import dataclass
 from typing import Any, overload
 
-from flask import Flask, g, redirect, render_template, request
+from flask import Flask, Response, g, make_response, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
-from wiki import lists
+from wiki import clock, lists
 from wiki.errors import BadParameter
 from wiki.existence import existing_titles
 from wiki.titles import CATEGORY, MAIN, NAMESPACES, Title, page_url, parse_title, subject_and_talk
-from wiki.views import feeds, special
+from wiki.views import conditional, feeds, special
 from wiki.views.helpers import int_arg, parse_int
 
 MAX_LIMIT = 500  # rows per page of any list
@@ -79,55 +79,79 @@ def _namespace_choices() -> list[tuple[int, str]]:
 @special.special_page("RecentChanges", "The latest edits across the wiki", sidebar="Recent changes",
                   order=10)
 def recent_changes(_subpage: str) -> ResponseReturnValue:
-    """Newest edits first, with filters for minor edits, namespace and age; or their feed."""
+    """Newest edits first, with filters for minor edits, namespace and age; or their feed. 304
+    while the reader's copy is current (see `_changes_validator`)."""
     as_feed = feeds.wants_feed()
     hide_minor = _flag("hideminor")
     namespace = _namespace(None)
     days = int_arg("days", None, minimum=1, maximum=MAX_DAYS)
     limit, offset = _limit(50), _offset()
-    changes, more = lists.recent_changes(limit=limit, offset=offset, hide_minor=hide_minor,
-                                         namespace=namespace, days=days)
+    now = clock.utcnow()
+    mark = lists.changes_mark(days=days, now=now)
     filters: dict[str, Any] = {"hideminor": 1 if hide_minor else None, "namespace": namespace,
                                "days": days, "limit": limit}
-    if as_feed:
-        return feeds.recent_changes_feed(changes, filters)
-    return render_template(
-        "special/recent_changes.html", changes=changes, more=more, offset=offset,
-        filters=filters, hide_minor=hide_minor, namespace=namespace, days=days, limit=limit,
-        namespaces=_namespace_choices(), day_choices=DAY_CHOICES, limit_choices=LIMIT_CHOICES,
-        list_page="Special:RecentChanges", related=False, target=None,
-    )
+
+    def build() -> Response:
+        changes, more = lists.recent_changes(limit=limit, offset=offset, hide_minor=hide_minor,
+                                             namespace=namespace, days=days, now=now)
+        if as_feed:
+            return feeds.recent_changes_feed(changes, filters, mark)
+        return make_response(render_template(
+            "special/recent_changes.html", changes=changes, more=more, offset=offset,
+            filters=filters, hide_minor=hide_minor, namespace=namespace, days=days, limit=limit,
+            namespaces=_namespace_choices(), day_choices=DAY_CHOICES,
+            limit_choices=LIMIT_CHOICES, list_page="Special:RecentChanges", related=False,
+            target=None,
+        ))
+
+    return conditional.answer(lambda: _changes_validator(mark), build)
+
+
+def _changes_validator(mark: lists.ChangesMark) -> conditional.Validator:
+    """The validator of a list of changes: the list's URL (its filters) and the mark of every
+    such list, read before the list with the same `now`. Nothing else they show can change: a
+    revision is never altered, a page never renamed, and links change only with a revision, a
+    deletion or a restoration (see lists.changes_mark)."""
+    return conditional.validator("changes", mark.parts, mark.modified, mark.changes_at)
 
 
 @special.special_page("RecentChangesLinked",
                       "Related changes: recent edits to the pages a page links to (or from)")
 def recent_changes_linked(subpage: str) -> ResponseReturnValue:
     """Special:RecentChangesLinked/<Title> (or ?target=): the recent changes of the pages the
-    title links to, or with target_links_to=1 of the pages linking to it; a form without one."""
+    title links to, or with target_links_to=1 of the pages linking to it; a form without one.
+    304 while the reader's copy is current, as for Special:RecentChanges."""
     raw = subpage or request.args.get("target", "")
     hide_minor, links_to = _flag("hideminor"), _flag("target_links_to")
     namespace = _namespace(None)
     days = int_arg("days", None, minimum=1, maximum=MAX_DAYS)
     limit, offset = _limit(50), _offset()
     target = parse_title(raw) if raw.strip() else None
-    changes: list[lists.Change] = []
-    more = False
-    if target is not None:
-        changes, more = lists.recent_changes(
-            limit=limit, offset=offset, hide_minor=hide_minor, namespace=namespace, days=days,
-            pages=lists.linked_pages(target, links_to=links_to))
-    filters: dict[str, Any] = {"hideminor": 1 if hide_minor else None, "namespace": namespace,
-                               "days": days, "limit": limit,
-                               "target_links_to": 1 if links_to else None}
-    return render_template(
-        "special/recent_changes.html", changes=changes, more=more, offset=offset,
-        filters=filters, hide_minor=hide_minor, namespace=namespace, days=days, limit=limit,
-        namespaces=_namespace_choices(), day_choices=DAY_CHOICES, limit_choices=LIMIT_CHOICES,
-        list_page=("Special:RecentChangesLinked/" + target.full) if target
-        else "Special:RecentChangesLinked",
-        related=True, target=target, links_to=links_to,
-        target_exists=bool(existing_titles([target])) if target else False,
-    )
+    now = clock.utcnow()
+    mark = lists.changes_mark(days=days, now=now)
+
+    def build() -> Response:
+        changes: list[lists.Change] = []
+        more = False
+        if target is not None:
+            changes, more = lists.recent_changes(
+                limit=limit, offset=offset, hide_minor=hide_minor, namespace=namespace,
+                days=days, now=now, pages=lists.linked_pages(target, links_to=links_to))
+        filters: dict[str, Any] = {"hideminor": 1 if hide_minor else None,
+                                   "namespace": namespace, "days": days, "limit": limit,
+                                   "target_links_to": 1 if links_to else None}
+        return make_response(render_template(
+            "special/recent_changes.html", changes=changes, more=more, offset=offset,
+            filters=filters, hide_minor=hide_minor, namespace=namespace, days=days, limit=limit,
+            namespaces=_namespace_choices(), day_choices=DAY_CHOICES,
+            limit_choices=LIMIT_CHOICES,
+            list_page=("Special:RecentChangesLinked/" + target.full) if target
+            else "Special:RecentChangesLinked",
+            related=True, target=target, links_to=links_to,
+            target_exists=bool(existing_titles([target])) if target else False,
+        ))
+
+    return conditional.answer(lambda: _changes_validator(mark), build)
 
 
 @special.special_page("Random", "A random article", sidebar="Random page", order=20)
