@@ -6,6 +6,7 @@ session or holds its CSRF token (a form). Malformed validators are ignored."""
 from __future__ import annotations
 
 import threading
+from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
@@ -13,9 +14,10 @@ from flask import Flask, Response, make_response
 from flask.testing import FlaskClient
 from flask_wtf.csrf import generate_csrf
 from test_accounts import log_in, sign_up
+from werkzeug.http import parse_date
 from wikitest import CSRF_FIELD, HttpSession, LiveServer, create, serve, statements_sent
 
-from wiki import pages, rendering
+from wiki import clock, moderation, pages, rendering
 from wiki.titles import Title, parse_title
 from wiki.views import articles, kept_page_layer, page_cache
 
@@ -248,3 +250,26 @@ def test_compressed_copies_are_revalidated_too(client: FlaskClient, revisions: t
             again = client.get(path, headers={**headers, "If-None-Match": etag})
             assert again.status_code == 304, (path, etag)
             assert again.headers["ETag"] == etag
+
+
+def test_last_modified_is_never_ahead_of_the_clock(app: Flask, client: FlaskClient,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [clock.utcnow()]
+    monkeypatch.setattr(clock, "utcnow", lambda: now[0])
+    start = now[0]
+    create(app, "Rapid", "Edit 0.")
+    for number in (1, 2):  # in the same second: stamped a second apart, ahead of the clock
+        save(app, "Rapid", f"Edit {number}.")
+    etag, modified = validators(client, "/wiki/Rapid?action=history")
+    assert parse_date(modified) == start.replace(tzinfo=UTC)
+    now[0] = start + timedelta(seconds=1)
+    with app.app_context():
+        moderation.protect(parse_title("Rapid"), "admin", "busy", None,
+                           pages.Author("Sysop", role="admin"))
+    # The protection is logged before the clock reaches the last edit's time; a client that
+    # had been given that time would be told its copy is current.
+    response = client.get("/wiki/Rapid?action=history", headers={"If-Modified-Since": modified})
+    assert response.status_code == 200
+    assert 'class="log-protect"' in response.get_data(as_text=True)
+    assert client.get("/wiki/Rapid?action=history",
+                      headers={"If-None-Match": etag}).status_code == 200

@@ -66,9 +66,14 @@ def same(ours: Any, theirs: Any) -> None:
 
 
 @pytest.fixture
-def pair(app: Flask) -> tuple[int, int]:
-    """Two revisions of one page, its render stored."""
-    first = create(app, "Layered", "First text, with a link to [[Kosovo]].")
+def pair(app: Flask, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int]:
+    """Two revisions of one page, its render stored. The first is saved a minute ago: two
+    saves in one second stamp the second ahead of the clock, and until the clock catches up a
+    page's Last-Modified is the time of the answer, which the kept copy cannot repeat."""
+    with monkeypatch.context() as patch:
+        earlier = clock.utcnow() - timedelta(minutes=1)
+        patch.setattr(clock, "utcnow", lambda: earlier)
+        first = create(app, "Layered", "First text, with a link to [[Kosovo]].")
     with app.app_context():
         second = pages.save_edit(parse_title("Layered"), "Second text, linking [[Serbia]].",
                                  author=ADMIN, base_revision_id=first, summary="more").revision.id

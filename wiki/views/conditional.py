@@ -110,10 +110,20 @@ def _if_modified_since(raw: str) -> datetime | None:
     return _seconds(since) if since is not None else None
 
 
+def _last_modified(found: Validator) -> datetime | None:
+    """The page's Last-Modified: its time, but never later than now. A page edited several
+    times in one second stamps its revisions a second apart, ahead of the clock; a client
+    holding such a time would take a change made before the clock catches up for none."""
+    if found.modified is None:
+        return None
+    return min(_seconds(found.modified), _seconds(clock.utcnow()))
+
+
 def not_modified(found: Validator) -> bool:
     """Whether the client's copy is current (see `held_variant`); the variant it holds is
     noted for the 304."""
-    held = held_variant(found.etag, found.modified, request.headers.get("If-None-Match", ""),
+    held = held_variant(found.etag, _last_modified(found),
+                        request.headers.get("If-None-Match", ""),
                         request.headers.get("If-Modified-Since", ""))
     g.matched_etag = held or None
     return held is not None
@@ -145,8 +155,9 @@ def _public(response: Response, found: Validator | None) -> Response:
     if found is not None:
         encoding = response.headers.get("Content-Encoding")
         response.set_etag(f"{found.etag}:{encoding}" if encoding in ENCODINGS else found.etag)
-        if found.modified is not None:
-            response.last_modified = _seconds(found.modified)
+        modified = _last_modified(found)
+        if modified is not None:
+            response.last_modified = modified
     shared = current_app.config["WIKI_CACHE_SMAXAGE"] if purge.shared_cacheable() else 0
     if shared and found is not None and found.changes_at is not None:
         shared = min(shared, max(0, int((_seconds(found.changes_at)
