@@ -181,6 +181,18 @@ def search_titles(query: str, namespace: int = MAIN, limit: int = 20, offset: in
     return SearchResults(query, tuple(terms), total, hits, offset, limit)
 
 
+# Built once, run on the session's connection (a Core statement: see existence.page_exists):
+# the titles whose key lies in [low, high).
+_SUGGEST = (
+    sa.select(Page.namespace, Page.title)
+    .join(_titles, _titles.c.page_id == Page.id)
+    .where(_titles.c.title_key >= sa.bindparam("low"), _titles.c.title_key < sa.bindparam("high"),
+           readable())
+    .order_by(_titles.c.title_key, Page.namespace, Page.title)
+    .limit(sa.bindparam("limit"))
+)
+
+
 def suggest_titles(prefix: str, limit: int = MAX_SUGGESTIONS) -> list[Title]:
     """Titles of existing pages that start with the prefix, ignoring case and diacritics."""
     key = fold(prefix)
@@ -188,13 +200,8 @@ def suggest_titles(prefix: str, limit: int = MAX_SUGGESTIONS) -> list[Title]:
         return []
     # title_key compares byte by byte (SQLite's BINARY, PostgreSQL's "C" collation), so the
     # keys starting with `key` are exactly those in [key, key + the last code point).
-    rows = db.session.execute(
-        sa.select(Page.namespace, Page.title)
-        .join(_titles, _titles.c.page_id == Page.id)
-        .where(_titles.c.title_key >= key, _titles.c.title_key < key + "\U0010ffff", readable())
-        .order_by(_titles.c.title_key, Page.namespace, Page.title)
-        .limit(limit)
-    ).all()
+    rows = db.session.connection().execute(
+        _SUGGEST, {"low": key, "high": key + "\U0010ffff", "limit": limit}).all()
     return [Title(namespace, title) for namespace, title in rows]
 
 
