@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, timedelta
-from typing import Any
 
 import pytest
 from flask import Flask, Response, make_response
@@ -15,7 +14,14 @@ from flask.testing import FlaskClient
 from flask_wtf.csrf import generate_csrf
 from test_accounts import log_in, sign_up
 from werkzeug.http import parse_date
-from wikitest import CSRF_FIELD, HttpSession, LiveServer, create, serve, statements_sent
+from wikitest import (
+    CSRF_FIELD,
+    HttpSession,
+    LiveServer,
+    conditional_get_cost,
+    create,
+    serve,
+)
 
 from wiki import clock, moderation, pages, rendering
 from wiki.titles import Title, parse_title
@@ -62,20 +68,15 @@ def test_each_kind_has_validators_and_answers_304(
         etag, modified = validators(client, path)
         assert "must-revalidate" in client.get(path).headers["Cache-Control"]
 
-        def refuse(*args: Any, **kwargs: Any) -> Any:
-            raise AssertionError("a 304 rendered")
-
-        with monkeypatch.context() as patch:
-            patch.setattr(rendering, "render_text", refuse)
-            patch.setattr(rendering, "cached_render", refuse)
-            with statements_sent(app) as sent:
-                response = client.get(path, headers={"If-None-Match": etag})
-            statements = [statement for statement in sent if statement != "BEGIN"]  # opens one
-            assert response.status_code == 304, path
-            assert len(statements) <= 1, (path, statements)
-            assert response.headers["ETag"] == etag
-            response = client.get(path, headers={"If-Modified-Since": modified})
-            assert response.status_code == 304, path
+        refused = [(rendering, "render_text"), (rendering, "cached_render")]
+        response, statements = conditional_get_cost(
+            app, client, path, {"If-None-Match": etag}, refused, monkeypatch)
+        assert response.status_code == 304, path
+        assert len(statements) <= 1, (path, statements)
+        assert response.headers["ETag"] == etag
+        response, _ = conditional_get_cost(
+            app, client, path, {"If-Modified-Since": modified}, refused, monkeypatch)
+        assert response.status_code == 304, path
         assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
         early = "Mon, 01 Jan 2001 00:00:00 GMT"
         assert client.get(path, headers={"If-Modified-Since": early}).status_code == 200

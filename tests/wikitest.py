@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from html import unescape
 from pathlib import Path
@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 import jinja2
 import jinja2.bccache
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
@@ -232,6 +233,23 @@ def statements_sent(app: Flask) -> Iterator[list[str]]:
         yield sent
     finally:
         sa.event.remove(engine, "before_cursor_execute", note)
+
+
+def conditional_get_cost(app: Flask, client: FlaskClient, path: str, headers: dict[str, str],
+                         refused: Iterable[tuple[object, str]], patch: pytest.MonkeyPatch
+                         ) -> tuple[Any, list[str]]:
+    """A conditional GET of `path` (its validators in `headers`), made while each (module,
+    name) in `refused` raises if called (a 304 must not build the page); the answer and the
+    statements sent after the transaction's BEGIN."""
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError(f"a conditional GET of {path} built the page")
+
+    with patch.context() as patched:
+        for module, name in refused:
+            patched.setattr(module, name, refuse)
+        with statements_sent(app) as sent:
+            response = client.get(path, headers=headers)
+    return response, [statement for statement in sent if statement != "BEGIN"]
 
 
 def div_block(html: str, opening: str) -> str:
