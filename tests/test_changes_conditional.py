@@ -5,7 +5,10 @@ edit, a deletion or restoration, an import, and an edit leaving a "last N days" 
 
 from __future__ import annotations
 
+import http.client
 import io
+import threading
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -13,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from test_accounts import log_in, sign_up
 from test_import import Rev, dump, page_xml
-from wikitest import conditional_get_cost
+from wikitest import conditional_get_cost, running, serve, wait_for
 
 from wiki import clock, lists, moderation, pages
 from wiki.dumps import importer
@@ -183,3 +186,56 @@ def test_logged_in_lists_are_private(client: FlaskClient, listed: None) -> None:
         assert response.status_code == 200, path
         assert "private" in response.headers["Cache-Control"], path
         assert "ETag" not in response.headers, path
+
+
+class FeedReader:
+    """A feed reader polling over HTTP as feed readers do: it sends back the ETag of the copy it
+    holds and keeps that copy on a 304."""
+
+    def __init__(self, port: int, path: str) -> None:
+        self.port, self.path = port, path
+        self.etag, self.held = "", ""
+
+    def poll(self) -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
+        try:
+            connection.request("GET", self.path,
+                               headers={"If-None-Match": self.etag} if self.etag else {})
+            response = connection.getresponse()
+            body = response.read().decode("utf-8")
+            if response.status == 200:
+                self.etag, self.held = response.getheader("ETag") or "", body
+            return response.status
+        finally:
+            connection.close()
+
+
+def test_feed_readers_polling_a_threaded_server_never_keep_a_stale_copy(app: Flask) -> None:
+    """Served as `make run` serves it: four feed readers poll the recent-changes feed with their
+    ETags while pages are created one after another. Every answer is a 200 or a 304, and every
+    poll that starts after a save has committed leaves its reader holding a copy with it."""
+    polls: list[tuple[float, int, str]] = []  # (started, status, the copy held afterwards)
+    stop = threading.Event()
+    saved_at: list[float] = []
+
+    def read(_number: int) -> None:
+        reader = FeedReader(server.port, "/wiki/Special:RecentChanges?feed=atom")
+        while not stop.is_set():
+            started = time.monotonic()
+            status = reader.poll()
+            polls.append((started, status, reader.held))
+
+    with serve(app) as server, running(read, 4, stop):
+        wait_for(lambda: any(status == 304 for _, status, _ in polls), "no poll was a 304")
+        for number in range(6):
+            save(app, f"Polled page {number}", "Text.")
+            saved_at.append(time.monotonic())
+            before = len(polls)
+            wait_for(lambda before=before: len(polls) >= before + 8, "the readers stopped")
+    assert {status for _, status, _ in polls} <= {200, 304}
+    assert sum(status == 304 for _, status, _ in polls) > len(saved_at)
+    for number, moment in enumerate(saved_at):
+        late = [held for started, _, held in polls if started > moment]
+        assert late, number
+        stale = [held for held in late if f"Polled page {number}" not in held]
+        assert not stale, f"a poll after save {number} kept a copy without it"
