@@ -39,9 +39,14 @@ def save(app: Flask, title: str, text: str) -> int:
 
 
 @pytest.fixture
-def revisions(app: Flask) -> tuple[int, int]:
-    """Two revisions of one page that links to a missing page."""
-    first = create(app, "Cond", "First text, see [[Cond target]].")
+def revisions(app: Flask, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int]:
+    """Two revisions of one page that links to a missing page. The first is saved a minute ago:
+    two saves in one second stamp the second ahead of the clock, and until the clock catches up
+    the pages' Last-Modified is the time of each answer (see the last test)."""
+    with monkeypatch.context() as patch:
+        earlier = clock.utcnow() - timedelta(minutes=1)
+        patch.setattr(clock, "utcnow", lambda: earlier)
+        first = create(app, "Cond", "First text, see [[Cond target]].")
     second = save(app, "Cond", "Second text, see [[Cond target]].")
     return first, second
 
