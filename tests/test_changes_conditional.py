@@ -1,7 +1,8 @@
 """Conditional GET for the lists of changes: Special:RecentChanges, Special:RecentChangesLinked,
 the recent-changes feed and a page's history feed carry an ETag and Last-Modified, answer 304
 after one small query without reading the list, and move on whenever what they show changes: an
-edit, a deletion or restoration, an import, and an edit leaving a "last N days" window."""
+edit, a deletion or restoration, an import, and an edit leaving a "last N days" window. So does
+Special:Log, which changes only when an action is logged."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from test_accounts import log_in, sign_up
 from test_import import Rev, dump, page_xml
 from wikitest import conditional_get_cost, running, serve, wait_for
 
-from wiki import clock, lists, moderation, pages
+from wiki import actionlog, clock, lists, moderation, pages
 from wiki.dumps import importer
 from wiki.titles import parse_title
 
@@ -116,6 +117,31 @@ def test_deleting_and_restoring_a_page_changes_the_lists(app: Flask, client: Fla
     assert b"Listed page" in response.get_data()
 
 
+def test_the_log_answers_304_until_an_action_is_logged(
+        app: Flask, client: FlaskClient, listed: None, frozen: list[datetime],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    with app.app_context():
+        moderation.protect(parse_title("Listed hub"), "admin", "first", None, ADMIN)
+    for path in ("/wiki/Special:Log", "/wiki/Special:Log?type=protect&limit=5"):
+        etag, modified, body = validators(client, path)
+        assert "Listed hub" in body.decode()
+        response, statements = conditional_get_cost(
+            app, client, path, {"If-None-Match": etag}, [(actionlog, "entries")], monkeypatch)
+        assert response.status_code == 304, path
+        assert len(statements) <= 1, (path, statements)
+    path = "/wiki/Special:Log"
+    etag, modified, _ = validators(client, path)
+    save(app, "Listed page", "An edit is not logged.")
+    assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+    frozen[0] += timedelta(seconds=1)
+    with app.app_context():
+        moderation.protect(parse_title("Listed page"), "admin", "second", None, ADMIN)
+    for headers in ({"If-None-Match": etag}, {"If-Modified-Since": modified}):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 200, headers
+        assert "Listed page" in response.get_data(as_text=True)
+
+
 @pytest.fixture
 def frozen(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
     """The wiki's clock, held at a moment the test moves by hand."""
@@ -181,7 +207,7 @@ def test_an_import_changes_the_lists_although_its_edits_are_old(
 def test_logged_in_lists_are_private(client: FlaskClient, listed: None) -> None:
     sign_up(client, "Lister")
     log_in(client, "Lister")
-    for path in LISTS:
+    for path in [*LISTS, "/wiki/Special:Log"]:
         response = client.get(path)
         assert response.status_code == 200, path
         assert "private" in response.headers["Cache-Control"], path

@@ -1,7 +1,10 @@
 """The action log: protections, deletions, undeletions, rollbacks, new accounts, sessions ended
-by administrators and imports, as Special:Log and each page's history show them."""
+by administrators and imports, as Special:Log and each page's history show them. Entries are
+only ever added."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -29,6 +32,17 @@ def record(*, action: str, actor: str, title: Title, reason: str = "", details: 
         timestamp=clock.utcnow(), action=action, actor=actor, namespace=title.namespace,
         title=title.text, reason=reason[:500], details=details[:2000],
     ))
+
+
+# Built once: the newest entry's id and time. Entries are never changed, so every view of the
+# log depends on these alone (besides its filters).
+_NEWEST = sa.select(sa.func.max(LogEntry.id), sa.func.max(LogEntry.timestamp))
+
+
+def newest() -> tuple[int | None, datetime | None]:
+    """The newest entry's id and the newest entry's time (None, None for an empty log)."""
+    row = db.session.execute(_NEWEST).one()
+    return row[0], row[1]
 
 
 def entries(*, action: str | None = None, title: Title | None = None, actor: str | None = None,

@@ -7,16 +7,26 @@ from __future__ import annotations
 
 import sys
 
-from flask import Flask, current_app, flash, g, redirect, render_template, request, session
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+)
 from flask.typing import ResponseReturnValue
-from werkzeug.wrappers import Response
 
 from wiki import accounts, actionlog, returnto, throttle
 from wiki.accounts import AccountError, LoginFailed
 from wiki.errors import BadParameter, Forbidden, WikiError
 from wiki.models import User
 from wiki.titles import SPECIAL, page_url, try_parse_title
-from wiki.views import special
+from wiki.views import conditional, special
 from wiki.views.helpers import current_author, int_arg
 
 LOG_ACTIONS = sorted(actionlog.ACTIONS)
@@ -193,7 +203,8 @@ def contributions(subpage: str) -> ResponseReturnValue:
 
 @special.special_page("Log", "Protections, deletions, rollbacks, new accounts and imports")
 def action_log(subpage: str) -> ResponseReturnValue:
-    """Special:Log (?type=, ?page=, ?user=), newest first."""
+    """Special:Log (?type=, ?page=, ?user=), newest first; 304 while the reader's copy is
+    current."""
     kind = request.args.get("type", subpage or "")[:32]
     if kind and kind not in actionlog.ACTIONS:
         raise BadParameter(f'"{kind}" is not a kind of log entry.')
@@ -204,11 +215,18 @@ def action_log(subpage: str) -> ResponseReturnValue:
     limit = int_arg("limit", 50, minimum=1, maximum=current_app.config["WIKI_HISTORY_MAX_LIMIT"])
     offset = int_arg("offset", 0, minimum=0, maximum=10_000_000)
     assert limit is not None and offset is not None
-    entries, more = actionlog.entries(action=kind or None, title=title,
-                                      actor=request.args.get("user") or None,
-                                      limit=limit, offset=offset)
-    return render_template("accounts/log.html", entries=entries, more=more, kind=kind,
-                           page=page_text, actions=actionlog.ACTIONS, limit=limit, offset=offset)
+    newest_id, logged = actionlog.newest()
+
+    def build() -> Response:
+        entries, more = actionlog.entries(action=kind or None, title=title,
+                                          actor=request.args.get("user") or None,
+                                          limit=limit, offset=offset)
+        return make_response(render_template(
+            "accounts/log.html", entries=entries, more=more, kind=kind, page=page_text,
+            actions=actionlog.ACTIONS, limit=limit, offset=offset))
+
+    # 304 while the reader's copy is current: its filters are in the URL, and the log only grows.
+    return conditional.answer(lambda: conditional.validator("log", (newest_id,), logged), build)
 
 
 def add_user_to_response(response: Response) -> Response:

@@ -1,6 +1,6 @@
 """Conditional GET: ETag, Last-Modified and 304 Not Modified for the pages that can say cheaply
 whether they changed (article views, old revisions, diffs between two revisions, history, raw,
-recent changes and the Atom feeds).
+recent changes, the Atom feeds and the log).
 
 A view reads a few columns in one small query, builds a `Validator` from them and hands it with
 the function that builds the page to `answer`: a request whose If-None-Match or
