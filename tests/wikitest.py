@@ -252,6 +252,25 @@ def conditional_get_cost(app: Flask, client: FlaskClient, path: str, headers: di
     return response, [statement for statement in sent if statement != "BEGIN"]
 
 
+def check_conditional_answers(app: Flask, client: FlaskClient, path: str, etag: str,
+                              modified: str, refused: Iterable[tuple[object, str]],
+                              patch: pytest.MonkeyPatch) -> None:
+    """The page at `path` answers 304 to its own ETag (after at most one statement) and to its
+    own Last-Modified, with each (module, name) in `refused` never called; and 200 to another
+    ETag or an early date."""
+    response, statements = conditional_get_cost(
+        app, client, path, {"If-None-Match": etag}, refused, patch)
+    assert response.status_code == 304, path
+    assert response.headers["ETag"] == etag
+    assert len(statements) <= 1, (path, statements)
+    response, _ = conditional_get_cost(
+        app, client, path, {"If-Modified-Since": modified}, refused, patch)
+    assert response.status_code == 304, path
+    assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
+    early = "Mon, 01 Jan 2001 00:00:00 GMT"
+    assert client.get(path, headers={"If-Modified-Since": early}).status_code == 200
+
+
 def div_block(html: str, opening: str) -> str:
     """The inside of the <div> that starts with `opening`, up to its matching </div>."""
     start = html.find(opening)
