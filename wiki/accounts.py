@@ -198,15 +198,19 @@ def session_user(user_id: object, version: object) -> User | None:
     return user
 
 
-def set_role(name: str, role: str) -> User:
-    """Give an existing account a role."""
+def set_role(name: str, role: str, by: str = pages.SYSTEM_USER) -> User:
+    """Give an existing account a role, logged as a change of rights (as on Wikipedia) when
+    it is a change."""
     if role not in {"editor", "admin"}:
         raise BadParameter(f"Unknown role {role!r}.")
     user = find_user(name)
     if user is None:
         raise BadParameter(f'There is no account "{name}".')
     with write_transaction():
-        user.role = role
+        if user.role != role:
+            actionlog.record(action="rights", actor=by, title=user_page(user.name),
+                             details=f"from {user.role} to {role}")
+            user.role = role
     return user
 
 

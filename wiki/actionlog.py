@@ -1,6 +1,6 @@
-"""The action log: protections, deletions, undeletions, rollbacks, new accounts, sessions ended
-by administrators and imports, as Special:Log and each page's history show them. Entries are
-only ever added."""
+"""The action log: protections, deletions, undeletions, rollbacks, new accounts, changes of an
+account's role, sessions ended by administrators and imports, as Special:Log and each page's
+history show them. Entries are only ever added."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ ACTIONS = {
     "rollback": "rolled back edits on",
     "newusers": "created the account of",
     "endsessions": "ended every session of",
+    "rights": "changed the role of",
     "import": "imported",
 }
 

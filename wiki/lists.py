@@ -181,23 +181,35 @@ class ChangesMark:
     changes_at: datetime | None
 
 
+def _newest(column: Any, *where: Any) -> Any:
+    return sa.select(sa.func.max(column)).where(*where).scalar_subquery()
+
+
+def _newest_columns() -> list[Any]:
+    """The newest revision's id, whether it was imported and the newest revision time; the
+    newest log entry's id and time."""
+    newest_id = _newest(Revision.id)
+    return [newest_id,
+            sa.select(Revision.imported).where(Revision.id == newest_id).scalar_subquery(),
+            _newest(Revision.timestamp), _newest(LogEntry.id), _newest(LogEntry.timestamp)]
+
+
+def _modified(imported: bool | None, *moments: datetime | None) -> datetime | None:
+    """The latest of `moments`; None while the newest revision is imported. An import stamps
+    its revisions with the dump's times and logs itself only once it is done, so while the
+    newest revision is imported no time tells when a list changed."""
+    return None if imported else max((m for m in moments if m is not None), default=None)
+
+
 @cache
 def _changes_mark_query() -> sa.Select[Any]:
     """Built once: the newest revision and log entry, and the window's edges, in one query."""
-    def newest(column: Any, *where: Any) -> Any:
-        return sa.select(sa.func.max(column)).where(*where).scalar_subquery()
-
     cut = sa.bindparam("cut", type_=sa.DateTime)
-    newest_id = newest(Revision.id)
     return sa.select(
-        newest_id,
-        sa.select(Revision.imported).where(Revision.id == newest_id).scalar_subquery(),
-        newest(Revision.timestamp),
-        newest(LogEntry.id),
-        newest(LogEntry.timestamp),
+        *_newest_columns(),
         sa.select(sa.func.min(Revision.timestamp)).where(Revision.timestamp >= cut)
         .scalar_subquery(),
-        newest(Revision.timestamp, Revision.timestamp < cut),
+        _newest(Revision.timestamp, Revision.timestamp < cut),
     )
 
 
@@ -207,15 +219,34 @@ def changes_mark(*, days: int | None, now: datetime) -> ChangesMark:
     row = db.session.execute(_changes_mark_query(),
                              {"cut": now - window if days is not None else None}).one()
     newest_id, imported, edited, log_id, logged, oldest_in, newest_out = row
-    moments = [moment for moment in (edited, logged) if moment is not None]
-    if newest_out is not None:
-        # Timestamps are whole seconds: the edit left the window the second after this.
-        moments.append(newest_out + window + timedelta(seconds=1))
-    # An import stamps its revisions with the dump's times and logs itself only once it is
-    # done, so while the newest revision is imported no time tells when the lists changed.
-    modified = None if imported else max(moments, default=None)
+    # Timestamps are whole seconds: an edit left the window the second after it fell out.
+    left = newest_out + window + timedelta(seconds=1) if newest_out is not None else None
     changes_at = oldest_in + window + timedelta(seconds=1) if oldest_in is not None else None
-    return ChangesMark((newest_id, log_id, oldest_in), modified, changes_at)
+    return ChangesMark((newest_id, log_id, oldest_in), _modified(imported, edited, logged, left),
+                       changes_at)
+
+
+@dataclass(frozen=True)
+class PagesMark:
+    """What the lists of pages, links, categories, files and an author's edits show depends on,
+    besides their own parameters: the newest revision and the newest log entry. Pages, their
+    links and categories, redirects, files and accounts change only with a revision (an edit,
+    creation, import or upload) or a log entry (a deletion, restoration, new account or change
+    of role). `modified` is when that last happened (None when it cannot be told)."""
+
+    parts: tuple[int | None, int | None]
+    modified: datetime | None
+
+
+@cache
+def _pages_mark_query() -> sa.Select[Any]:
+    return sa.select(*_newest_columns())
+
+
+def pages_mark() -> PagesMark:
+    """The mark of the lists of pages, in one query of index look-ups."""
+    newest_id, imported, edited, log_id, logged = db.session.execute(_pages_mark_query()).one()
+    return PagesMark((newest_id, log_id), _modified(imported, edited, logged))
 
 
 def linked_pages(target: Title, *, links_to: bool = False) -> sa.ColumnElement[bool]:

@@ -194,11 +194,18 @@ def contributions(subpage: str) -> ResponseReturnValue:
     limit = int_arg("limit", 50, minimum=1, maximum=current_app.config["WIKI_HISTORY_MAX_LIMIT"])
     offset = int_arg("offset", 0, minimum=0, maximum=10_000_000)
     assert limit is not None and offset is not None
-    user = accounts.find_user(target)
-    name = user.name if user else target
-    rows, more = accounts.contributions(name, limit, offset)
-    return render_template("accounts/contributions.html", target=name, account=user, rows=rows,
-                           more=more, limit=limit, offset=offset)
+
+    def build() -> Response:
+        user = accounts.find_user(target)
+        name = user.name if user else target
+        rows, more = accounts.contributions(name, limit, offset)
+        return make_response(render_template(
+            "accounts/contributions.html", target=name, account=user, rows=rows, more=more,
+            limit=limit, offset=offset))
+
+    # An author's edits, their pages and the account's role change only with a revision or a
+    # log entry.
+    return conditional.answer(lambda: conditional.pages_validator("contributions"), build)
 
 
 @special.special_page("Log", "Protections, deletions, rollbacks, new accounts and imports")

@@ -1,6 +1,7 @@
 """Conditional GET: ETag, Last-Modified and 304 Not Modified for the pages that can say cheaply
 whether they changed (article views, old revisions, diffs between two revisions, history, raw,
-recent changes, the Atom feeds and the log).
+recent changes, the Atom feeds, the log, and the lists of pages, links, categories, files and
+an author's edits).
 
 A view reads a few columns in one small query, builds a `Validator` from them and hands it with
 the function that builds the page to `answer`: a request whose If-None-Match or
@@ -21,7 +22,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, request, session
 from werkzeug.http import parse_date, parse_etags
 
-from wiki import clock, purge
+from wiki import clock, lists, purge
 from wiki.compression import ENCODINGS
 from wiki.paths import PROJECT_ROOT, STATIC, TEMPLATES
 
@@ -91,6 +92,14 @@ def validator(kind: str, parts: tuple[Any, ...], modified: datetime | None,
     that decide what the page shows."""
     key = repr((identity(), kind, request.full_path, parts)).encode()
     return Validator(hashlib.sha1(key, usedforsecurity=False).hexdigest(), modified, changes_at)
+
+
+def pages_validator(kind: str) -> Validator:
+    """A validator for a list of pages, links, categories, files or an author's edits, read in
+    one query: what such a list shows changes only with a revision or a log entry (see
+    `lists.PagesMark`)."""
+    mark = lists.pages_mark()
+    return validator(kind, mark.parts, mark.modified)
 
 
 def _seconds(moment: datetime) -> datetime:

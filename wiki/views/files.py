@@ -20,6 +20,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -43,6 +44,7 @@ from wiki.files.thumbnail import (
 from wiki.markup.files import FileInfo
 from wiki.models import FileVersion, Page
 from wiki.titles import FILE, SPECIAL, Title, page_url, try_parse_title
+from wiki.views import conditional
 from wiki.views.helpers import current_author, int_arg, required_int_arg
 from wiki.views.special import register_declared, special_page
 
@@ -141,10 +143,16 @@ def list_files_page(_subpage: str) -> ResponseReturnValue:
     limit = int_arg("limit", LIST_LIMIT, minimum=1,
                     maximum=current_app.config["WIKI_HISTORY_MAX_LIMIT"])
     offset = int_arg("offset", 0, minimum=0, maximum=10_000_000)
-    files, more = storage.list_files(limit, offset)
-    infos = [_info(entry.name, entry.version) for entry in files]
-    return render_template("files/list_files.html", files=list(zip(files, infos, strict=True)),
-                           limit=limit, offset=offset, more=more)
+
+    def build() -> Response:
+        files, more = storage.list_files(limit, offset)
+        infos = [_info(entry.name, entry.version) for entry in files]
+        return make_response(render_template(
+            "files/list_files.html", files=list(zip(files, infos, strict=True)), limit=limit,
+            offset=offset, more=more))
+
+    # Every upload or revert saves the description page, and a deletion is logged.
+    return conditional.answer(lambda: conditional.pages_validator("listfiles"), build)
 
 
 def _info(name: str, version: FileVersion) -> FileInfo:

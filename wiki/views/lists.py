@@ -3,7 +3,8 @@ WhatLinksHere, WantedPages, Categories), the member list under a Category: page,
 Article/Talk tabs' page existence.
 
 Each view checks its parameters strictly (a bad one is a 400, never a 500), calls one query of
-wiki.lists, and renders a template or, for ?feed=atom, a feed.
+wiki.lists, and renders a template or, for ?feed=atom, a feed. Each list answers a conditional
+GET from one small query first (see wiki.views.conditional).
 """
 
 from __future__ import annotations
@@ -172,36 +173,48 @@ def all_pages(subpage: str) -> ResponseReturnValue:
     namespace = _namespace(MAIN)
     start = lists.start_text(request.args.get("from") or subpage)
     limit = _limit(200)
-    entries, next_from = lists.all_pages(namespace, start, limit)
-    return render_template(
-        "special/all_pages.html", entries=entries, next_from=next_from, start=start,
-        namespace=namespace, limit=limit, namespaces=_namespace_choices(),
-    )
+
+    def build() -> Response:
+        entries, next_from = lists.all_pages(namespace, start, limit)
+        return make_response(render_template(
+            "special/all_pages.html", entries=entries, next_from=next_from, start=start,
+            namespace=namespace, limit=limit, namespaces=_namespace_choices(),
+        ))
+
+    return conditional.answer(lambda: conditional.pages_validator("allpages"), build)
 
 
 @special.special_page("WhatLinksHere", "The pages that link to a page, and its redirects")
 def what_links_here(subpage: str) -> ResponseReturnValue:
     """Backlinks of Special:WhatLinksHere/<Title> (or ?target=); a form without a title."""
     raw = subpage or request.args.get("target", "")
-    if not raw.strip():
-        return render_template("special/what_links_here.html", target=None)
-    target = parse_title(raw)
+    target = parse_title(raw) if raw.strip() else None
     limit, offset = _limit(50), _offset()
-    entries, more = lists.what_links_here(target, limit, offset)
-    return render_template(
-        "special/what_links_here.html", target=target, entries=entries, more=more,
-        limit=limit, offset=offset,
-        target_exists=bool(existing_titles([target])),
-    )
+
+    def build() -> Response:
+        if target is None:
+            return make_response(render_template("special/what_links_here.html", target=None))
+        entries, more = lists.what_links_here(target, limit, offset)
+        return make_response(render_template(
+            "special/what_links_here.html", target=target, entries=entries, more=more,
+            limit=limit, offset=offset,
+            target_exists=bool(existing_titles([target])),
+        ))
+
+    return conditional.answer(lambda: conditional.pages_validator("whatlinkshere"), build)
 
 
 @special.special_page("WantedPages", "Pages that do not exist yet, by how many pages link to them")
 def wanted_pages(_subpage: str) -> ResponseReturnValue:
     """Red links ranked by the number of pages wanting them."""
     limit, offset = _limit(100), _offset()
-    entries, more = lists.wanted_pages(limit, offset)
-    return render_template("special/wanted_pages.html", entries=entries, more=more,
-                           limit=limit, offset=offset)
+
+    def build() -> Response:
+        entries, more = lists.wanted_pages(limit, offset)
+        return make_response(render_template("special/wanted_pages.html", entries=entries,
+                                             more=more, limit=limit, offset=offset))
+
+    return conditional.answer(lambda: conditional.pages_validator("wantedpages"), build)
 
 
 @special.special_page("Categories", "Every category with the number of its pages")
@@ -209,9 +222,13 @@ def categories(subpage: str) -> ResponseReturnValue:
     """Categories in name order from ?from=, with member counts."""
     start = lists.start_text(request.args.get("from") or subpage)
     limit = _limit(200)
-    entries, next_from = lists.categories(start, limit)
-    return render_template("special/categories.html", entries=entries, next_from=next_from,
-                           start=start, limit=limit)
+
+    def build() -> Response:
+        entries, next_from = lists.categories(start, limit)
+        return make_response(render_template("special/categories.html", entries=entries,
+                                             next_from=next_from, start=start, limit=limit))
+
+    return conditional.answer(lambda: conditional.pages_validator("categories"), build)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import sys
 from functools import cache
 from typing import Any
 
-from flask import Flask, flash, redirect, render_template, request
+from flask import Flask, Response, flash, make_response, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
 from wiki.extensions import MissingPageOffer, registry
@@ -25,7 +25,7 @@ from wiki.relations.create import (
 )
 from wiki.relations.names import all_countries, prose_name, sort_key
 from wiki.titles import Title, page_url
-from wiki.views import special
+from wiki.views import conditional, special
 from wiki.views.helpers import current_author
 
 FIELDS = ("first", "second", "established", "lead", "summary")
@@ -74,6 +74,11 @@ def new_relations(_subpage: str) -> ResponseReturnValue:
                   sidebar="Relations matrix")
 def relations_matrix(_subpage: str) -> ResponseReturnValue:
     """Countries × countries: blue cells for existing pages, red cells to create them."""
+    return conditional.answer(lambda: conditional.pages_validator("relationsmatrix"),
+                              _matrix_page)
+
+
+def _matrix_page() -> Response:
     existing = {(p.first.alpha3, p.second.alpha3): p.title for p in catalog.relations_pages()}
     countries: dict[str, Country] = {}
     for page in catalog.relations_pages():
@@ -87,7 +92,8 @@ def relations_matrix(_subpage: str) -> ResponseReturnValue:
                 continue
             first, second = sorted((row, column), key=lambda c: sort_key(c.name))
             cells[(row.alpha3, column.alpha3)] = existing.get((first.alpha3, second.alpha3))
-    return render_template("special/relations_matrix.html", countries=ordered, cells=cells)
+    return make_response(render_template("special/relations_matrix.html", countries=ordered,
+                                         cells=cells))
 
 
 def offer_for_missing(title: Title) -> MissingPageOffer | None:

@@ -33,7 +33,8 @@ from wiki.titles import Title
 LOG_ACTIONS = {"protect": ("protect", "protect"), "unprotect": ("protect", "unprotect"),
                "delete": ("delete", "delete"), "undelete": ("delete", "restore"),
                "rollback": ("rollback", "rollback"), "newusers": ("newusers", "create"),
-               "endsessions": ("endsessions", "endsessions"), "import": ("import", "upload")}
+               "endsessions": ("endsessions", "endsessions"), "import": ("import", "upload"),
+               "rights": ("rights", "rights")}
 LOG_TYPES = ("block", "contentmodel", "create", "delete", "endsessions", "import", "managetags",
              "merge", "move", "newusers", "patrol", "protect", "rights", "rollback", "suppress",
              "tag", "upload")

@@ -1,0 +1,173 @@
+"""Conditional GET for the lists of pages: Special:AllPages, WhatLinksHere, WantedPages,
+Categories, ListFiles, RelationsMatrix and Contributions carry an ETag and Last-Modified, answer
+304 after one small query without reading the list, and move on whenever what they show can
+change: an edit or creation, an upload, a deletion or restoration, and a change of an account's
+role (now logged, as on Wikipedia)."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from test_accounts import log_in
+from test_changes_conditional import frozen, save, validators
+from test_files import png
+from test_import import Rev, dump, page_xml
+from wikitest import check_conditional_answers
+
+from wiki import accounts, actionlog, lists, moderation, pages
+from wiki.dumps import importer
+from wiki.files import storage
+from wiki.relations import catalog
+from wiki.titles import parse_title
+
+__all__ = ["frozen"]  # a fixture these tests use
+
+ADMIN = pages.Author("Admin", role="admin")
+PASSWORD = "lists test password"
+# Each list, and what a conditional GET of it must not call.
+LISTS = {
+    "/wiki/Special:AllPages": [(lists, "all_pages")],
+    "/wiki/Special:AllPages?namespace=2&from=L": [(lists, "all_pages")],
+    "/wiki/Special:WhatLinksHere/Listed_page": [(lists, "what_links_here")],
+    "/wiki/Special:WhatLinksHere": [(lists, "what_links_here")],
+    "/wiki/Special:WantedPages": [(lists, "wanted_pages")],
+    "/wiki/Special:Categories": [(lists, "categories")],
+    "/wiki/Special:ListFiles": [(storage, "list_files")],
+    "/wiki/Special:RelationsMatrix": [(catalog, "relations_pages")],
+    "/wiki/Special:Contributions/Lister": [(accounts, "contributions"),
+                                           (accounts, "find_user")],
+}
+
+
+@pytest.fixture
+def listed(app: Flask) -> None:
+    """An account, a page it wrote, a hub linking to that page and to a missing one, in a
+    category, and a relations page."""
+    with app.app_context():
+        accounts.create_account("Lister", PASSWORD, PASSWORD)
+        pages.save_edit(parse_title("Listed page"), "First text.",
+                        author=pages.Author("Lister"), base_revision_id=None)
+    save(app, "Listed hub", "See [[Listed page]] and [[Wanted one]]. [[Category:Hubs]]")
+    save(app, "Albania–Kosovo relations", "Text.")
+
+
+def test_each_list_answers_304_after_one_query_without_reading_the_list(
+        app: Flask, client: FlaskClient, listed: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    for path, refused in LISTS.items():
+        etag, modified, _ = validators(client, path)
+        check_conditional_answers(app, client, path, etag, modified, refused, monkeypatch)
+
+
+def test_each_url_has_its_own_etag(client: FlaskClient, listed: None) -> None:
+    etags = {validators(client, path)[0] for path in LISTS}
+    assert len(etags) == len(LISTS)
+
+
+def test_an_edit_changes_what_the_lists_show(app: Flask, client: FlaskClient,
+                                             listed: None) -> None:
+    before = {path: validators(client, path) for path in LISTS}
+    with app.app_context():
+        pages.save_edit(parse_title("Second listed"), "See [[Listed page]] and [[Also wanted]]. "
+                        "[[Category:Newly made]]", author=pages.Author("Lister"),
+                        base_revision_id=None)
+    save(app, "Fiji–Tonga relations", "Text.")
+    shown = {"/wiki/Special:AllPages": "Second listed",
+             "/wiki/Special:WhatLinksHere/Listed_page": "Second listed",
+             "/wiki/Special:WantedPages": "Also wanted",
+             "/wiki/Special:Categories": "Newly made",
+             "/wiki/Special:RelationsMatrix": "Tonga",
+             "/wiki/Special:Contributions/Lister": "Second listed"}
+    for path, (etag, _, body) in before.items():
+        response = client.get(path, headers={"If-None-Match": etag})
+        assert response.status_code == 200, path
+        if path in shown:
+            assert shown[path] not in body.decode(), path
+            assert shown[path] in response.get_data(as_text=True), path
+
+
+def test_a_deletion_changes_every_list_by_etag_and_by_date(
+        app: Flask, client: FlaskClient, listed: None, frozen: list[datetime]) -> None:
+    before = {path: validators(client, path) for path in LISTS}
+    frozen[0] += timedelta(seconds=1)
+    with app.app_context():
+        moderation.delete(parse_title("Listed page"), "test", ADMIN)
+    for path, (etag, modified, _) in before.items():
+        for headers in ({"If-None-Match": etag}, {"If-Modified-Since": modified}):
+            assert client.get(path, headers=headers).status_code == 200, (path, headers)
+    assert "Listed page" not in client.get("/wiki/Special:AllPages").get_data(as_text=True)
+    wanted = client.get("/wiki/Special:WantedPages").get_data(as_text=True)
+    assert "Listed page" in wanted  # the hub still links to it
+    deleted = validators(client, "/wiki/Special:AllPages")[0]
+    frozen[0] += timedelta(seconds=1)
+    with app.app_context():
+        moderation.undelete(parse_title("Listed page"), "test", ADMIN)
+    response = client.get("/wiki/Special:AllPages", headers={"If-None-Match": deleted})
+    assert response.status_code == 200
+    assert "Listed page" in response.get_data(as_text=True)
+
+
+def test_an_upload_changes_the_list_of_files(app: Flask, client: FlaskClient,
+                                             listed: None) -> None:
+    path = "/wiki/Special:ListFiles"
+    etag, _, body = validators(client, path)
+    assert b"Listed.png" not in body
+    with app.app_context():
+        storage.upload(parse_title("File:Listed.png"), png(), author=ADMIN)
+    response = client.get(path, headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert "Listed.png" in response.get_data(as_text=True)
+
+
+def test_a_change_of_role_is_logged_and_changes_the_contributions(
+        app: Flask, client: FlaskClient, listed: None, frozen: list[datetime]) -> None:
+    path = "/wiki/Special:Contributions/Lister"
+    etag, modified, body = validators(client, path)
+    assert "editor since" in body.decode()
+    frozen[0] += timedelta(seconds=1)
+    with app.app_context():
+        accounts.set_role("Lister", "admin")
+        newest = actionlog.newest()
+        accounts.set_role("Lister", "admin")  # no change: nothing logged
+        assert actionlog.newest() == newest
+    for headers in ({"If-None-Match": etag}, {"If-Modified-Since": modified}):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 200, headers
+        assert "admin since" in response.get_data(as_text=True)
+    log = client.get("/wiki/Special:Log?type=rights").get_data(as_text=True)
+    assert "changed the role of" in log
+    assert "User:Lister" in log
+    assert "from editor to admin" in log
+    api = client.get("/w/api.php?action=query&list=logevents&letype=rights&format=json").json
+    assert api is not None
+    [event] = api["query"]["logevents"]
+    assert (event["type"], event["action"], event["title"]) == ("rights", "rights",
+                                                                "User:Lister")
+
+
+def test_an_import_leaves_no_date_to_go_by(app: Flask, client: FlaskClient,
+                                           listed: None) -> None:
+    path = "/wiki/Special:AllPages"
+    etag, modified, _ = validators(client, path)
+    old = [Rev(901, "2015-05-05T10:00:00Z", "Imported long ago.")]
+    with app.app_context():
+        importer.import_dump(io.BytesIO(dump(page_xml("Imported page", old))), "dump.xml",
+                             by=ADMIN, max_xml_bytes=1 << 20)
+    for headers in ({"If-None-Match": etag}, {"If-Modified-Since": modified}):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 200, headers
+        assert "Imported page" in response.get_data(as_text=True)
+        assert "Last-Modified" not in response.headers
+
+
+def test_logged_in_the_lists_are_private(app: Flask, client: FlaskClient,
+                                         listed: None) -> None:
+    assert log_in(client, "Lister", PASSWORD).status_code == 303
+    for path in LISTS:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "private, no-cache", path
+        assert "ETag" not in response.headers, path
