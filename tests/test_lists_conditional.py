@@ -1,8 +1,8 @@
 """Conditional GET for the lists of pages: Special:AllPages, WhatLinksHere, WantedPages,
-Categories, ListFiles, RelationsMatrix and Contributions carry an ETag and Last-Modified, answer
-304 after one small query without reading the list, and move on whenever what they show can
-change: an edit or creation, an upload, a deletion or restoration, and a change of an account's
-role (now logged, as on Wikipedia)."""
+Categories, ListFiles, RelationsMatrix, Contributions and Search carry an ETag and
+Last-Modified, answer 304 after one small query without reading the list, and move on whenever
+what they show can change: an edit or creation, an upload, a deletion or restoration, and a
+change of an account's role (now logged, as on Wikipedia)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from test_files import png
 from test_import import Rev, dump, page_xml
 from wikitest import check_conditional_answers
 
-from wiki import accounts, actionlog, lists, moderation, pages
+from wiki import accounts, actionlog, lists, moderation, pages, search
 from wiki.dumps import importer
 from wiki.files import storage
 from wiki.relations import catalog
@@ -40,6 +40,10 @@ LISTS = {
     "/wiki/Special:RelationsMatrix": [(catalog, "relations_pages")],
     "/wiki/Special:Contributions/Lister": [(accounts, "contributions"),
                                            (accounts, "find_user")],
+    "/wiki/Special:Search?search=listed&fulltext=1": [(search, "search"),
+                                                      (search, "go_target")],
+    "/wiki/Special:Search?search=Second+listed": [(search, "search"), (search, "go_target")],
+    "/wiki/Special:Search": [(search, "search")],
 }
 
 
@@ -80,9 +84,14 @@ def test_an_edit_changes_what_the_lists_show(app: Flask, client: FlaskClient,
              "/wiki/Special:WantedPages": "Also wanted",
              "/wiki/Special:Categories": "Newly made",
              "/wiki/Special:RelationsMatrix": "Tonga",
-             "/wiki/Special:Contributions/Lister": "Second listed"}
+             "/wiki/Special:Contributions/Lister": "Second listed",
+             "/wiki/Special:Search?search=listed&fulltext=1": "Second listed"}
     for path, (etag, _, body) in before.items():
         response = client.get(path, headers={"If-None-Match": etag})
+        if path == "/wiki/Special:Search?search=Second+listed":  # "Go" finds the page now
+            assert response.status_code == 302
+            assert response.headers["Location"].endswith("/wiki/Second_listed")
+            continue
         assert response.status_code == 200, path
         if path in shown:
             assert shown[path] not in body.decode(), path

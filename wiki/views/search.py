@@ -2,20 +2,30 @@
 
 Special:Search?search=X goes to the page titled X when there is one (MediaWiki's "Go"), unless
 fulltext is set; otherwise it lists ranked results with highlighted snippets, paged, and offers
-to create X. Parameters are checked strictly: a bad one is a 400, never a 500.
+to create X. Parameters are checked strictly: a bad one is a 400, never a 500. A page of results
+answers a conditional GET from one small query (see wiki.views.conditional).
 """
 
 from __future__ import annotations
 
 import sys
 
-from flask import Blueprint, Flask, jsonify, redirect, render_template, request
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+)
 from flask.typing import ResponseReturnValue
 
 from wiki import search
 from wiki.errors import BadParameter, WikiError
 from wiki.titles import MAIN, NAMESPACES, VIRTUAL_NAMESPACES, page_url
-from wiki.views import special
+from wiki.views import conditional, special
 from wiki.views.helpers import int_arg
 
 bp = Blueprint("search", __name__)
@@ -53,20 +63,27 @@ def search_page(subpage: str) -> ResponseReturnValue:
     limit, offset = _paging()
     fulltext = bool(request.args.get("fulltext"))
     choices = [(n, NAMESPACES[n] or "(Main)") for n in SEARCHABLE_NAMESPACES]
-    if not query:
-        return render_template("special/search.html", query="", results=None,
-                               namespace=namespace, namespaces=choices, limit=limit)
-    if not fulltext:
-        target = search.go_target(query)
-        if target is not None:
-            return redirect(page_url(target))
-    results = search.search(query, namespace, limit, offset)
-    return render_template(
-        "special/search.html", query=query, results=results, namespace=namespace,
-        namespaces=choices, limit=limit, limit_choices=LIMIT_CHOICES,
-        exact=search.go_target(query) if fulltext else None,
-        create=search.creatable_title(query),
-    )
+
+    def build() -> Response:
+        if not query:
+            return make_response(render_template(
+                "special/search.html", query="", results=None, namespace=namespace,
+                namespaces=choices, limit=limit))
+        if not fulltext:
+            target = search.go_target(query)
+            if target is not None:
+                return make_response(redirect(page_url(target)))
+        results = search.search(query, namespace, limit, offset)
+        return make_response(render_template(
+            "special/search.html", query=query, results=results, namespace=namespace,
+            namespaces=choices, limit=limit, limit_choices=LIMIT_CHOICES,
+            exact=search.go_target(query) if fulltext else None,
+            create=search.creatable_title(query),
+        ))
+
+    # The index is written with each revision and a deletion is logged, so the results (and
+    # whether a title to go to exists) change only with a revision or a log entry.
+    return conditional.answer(lambda: conditional.pages_validator("search"), build)
 
 
 @bp.get("/api/suggest")
