@@ -56,6 +56,9 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
      "as many of history and diff pages (0: none)."),
     ("WIKI_DIFF_CACHE_BYTES", 16 * 1024 * 1024,
      "Bytes of drawn diff tables (one per pair of revisions) each server process keeps (0: none)."),
+    ("WIKI_FEED_CACHE_BYTES", 8 * 1024 * 1024,
+     "Bytes of Atom feed entries (one per revision, its diff included) each server process "
+     "keeps (0: none)."),
     ("WIKI_TEMPLATE_CALL_CACHE_BYTES", 8 * 1024 * 1024,
      "Bytes of rendered template calls (infoboxes, citations) each server process keeps for "
      "reuse while their answers hold (0: none)."),

@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
         helpers,
         imports,
         kept_diffs,
+        kept_feed_entries,
         kept_page_layer,
         lists,
         maps,
@@ -46,6 +47,7 @@ def init_app(app: Flask) -> None:
     revision_pages.init_app(app)
     kept_page_layer.init_app(app)
     kept_diffs.init_app(app)
+    kept_feed_entries.init_app(app)
     conditional.init_app(app)
     errors.init_app(app)
     app.register_blueprint(articles.bp)

@@ -5,11 +5,12 @@ Each entry's content is the edit summary and the diff as HTML, rendered by the d
 Jinja macro (autoescaped); feedgen then escapes that HTML as the text of <content type="html">.
 An entry's diff is cut at WIKI_FEED_DIFF_BYTES (see wiki.feed_diff) with a link to the full
 diff, and entries are built one at a time, so a feed's size and memory are bounded by its
-number of entries whatever the size of the pages. Links use the configured base URL. Every
-string passes through xml_text first: text stored before the input gate existed may hold
-characters XML 1.0 cannot carry, and it must not break the feed. Both feeds answer conditional
-requests with their pages' validators, so a feed reader polling an unchanged feed costs one
-small query.
+number of entries whatever the size of the pages. An entry's content is made once per revision
+and kept (wiki.views.kept_feed_entries): a feed that gained one edit makes one entry. Links use
+the configured base URL. Every string passes through xml_text first: text stored before the
+input gate existed may hold characters XML 1.0 cannot carry, and it must not break the feed.
+Both feeds answer conditional requests with their pages' validators, so a feed reader polling
+an unchanged feed costs one small query.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from wiki.feed_diff import feed_diff
 from wiki.models import Page
 from wiki.titles import Title, page_url
 from wiki.urls import absolute_url
-from wiki.views import conditional, revision_pages
+from wiki.views import conditional, kept_feed_entries, revision_pages
 from wiki.views.helpers import int_arg
 
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
@@ -67,15 +68,20 @@ def _diff_path(change: lists.Change) -> str:
 
 
 def _entry_content(change: lists.Change, link: str, budget: int) -> str:
-    """The HTML of one entry: summary, author and the diff, cut at the budget."""
+    """The HTML of one entry: summary, author and the diff, cut at the budget (kept: see
+    wiki.views.kept_feed_entries)."""
     revision = change.revision
-    # One entry's texts at a time: a feed of large pages never holds more than two of them.
-    texts = lists.revision_texts([revision.id, *([revision.parent_id] if revision.parent_id
-                                                 else [])])
-    parent_text = texts.get(revision.parent_id, "") if revision.parent_id else ""
-    diff = feed_diff(parent_text, texts.get(revision.id, ""), budget)
-    return render_template("feeds/entry.html", change=change, rows=diff.rows, cut=diff.cut,
-                           diff_url=link)
+
+    def make() -> str:
+        # One entry's texts at a time: a feed of large pages never holds more than two.
+        texts = lists.revision_texts([revision.id, *([revision.parent_id] if revision.parent_id
+                                                     else [])])
+        parent_text = texts.get(revision.parent_id, "") if revision.parent_id else ""
+        diff = feed_diff(parent_text, texts.get(revision.id, ""), budget)
+        return xml_text(render_template("feeds/entry.html", change=change, rows=diff.rows,
+                                        cut=diff.cut, diff_url=link))
+
+    return kept_feed_entries.content(revision.id, make)
 
 
 def _feed(feed_title: str, subtitle: str, html_path: str, changes: list[lists.Change],
@@ -103,7 +109,7 @@ def _feed(feed_title: str, subtitle: str, html_path: str, changes: list[lists.Ch
         entry.author(name=xml_text(revision.author))
         entry.updated(_aware(revision.timestamp))
         entry.link(href=link, rel="alternate", type="text/html")
-        entry.content(xml_text(_entry_content(change, link, budget)), type="html")
+        entry.content(_entry_content(change, link, budget), type="html")
     body = generator.atom_str(pretty=False)
     return Response(body, headers={"Content-Type": ATOM_TYPE})
 
