@@ -9,12 +9,16 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.http import parse_date
 from werkzeug.test import TestResponse
 from wikitest import create
 
-from wiki import moderation, pages
+from wiki import clock, moderation, pages, rendering
+from wiki.db import db, write_transaction
+from wiki.models import RenderedRevision
 from wiki.titles import parse_title
 
 API = "/w/rest.php/v1"
@@ -156,6 +160,35 @@ def test_conditional_page_requests(app: Flask, client: FlaskClient) -> None:
     assert changed.headers["ETag"] != etag
     older = (datetime.now(UTC) - timedelta(days=400)).strftime("%a, %d %b %Y %H:%M:%S GMT")
     assert client.get(ARTICLE_PATH, headers={"If-Modified-Since": older}).status_code == 200
+
+
+def test_last_modified_is_never_ahead_of_the_clock(app: Flask, client: FlaskClient,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three saves in one second stamp the last revision two seconds ahead of the clock. Its
+    render, made stale and then purged a second later, is a change the old copy's date must
+    not hide."""
+    now = [clock.utcnow()]
+    monkeypatch.setattr(clock, "utcnow", lambda: now[0])
+    start = now[0]
+    for number in range(3):
+        edit(app, "Rapid", f"Edit {number}.")
+    path = f"{API}/page/Rapid/html"
+    with app.app_context(), write_transaction():
+        latest = pages.find_page(parse_title("Rapid"))
+        assert latest is not None and latest.latest_revision_id is not None
+        db.session.execute(sa.update(RenderedRevision).where(
+            RenderedRevision.revision_id == latest.latest_revision_id).values(
+            html="<p>A stale render.</p>"))
+    stale = client.get(path)
+    assert "A stale render." in stale.get_data(as_text=True)
+    assert parse_date(stale.headers["Last-Modified"]) == start.replace(tzinfo=UTC)
+    now[0] = start + timedelta(seconds=1)
+    with app.app_context():
+        rendering.purge_pages([parse_title("Rapid")])
+    assert "Edit 2." in client.get(path).get_data(as_text=True)  # rendered afresh and stored
+    again = client.get(path, headers={"If-Modified-Since": stale.headers["Last-Modified"]})
+    assert again.status_code == 200
+    assert "Edit 2." in again.get_data(as_text=True)
 
 
 def test_conditional_history_revision_and_compare(app: Flask, client: FlaskClient) -> None:

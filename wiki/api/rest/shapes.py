@@ -10,6 +10,7 @@ from urllib.parse import quote, urlencode
 from flask import Response, request
 from werkzeug.http import is_resource_modified
 
+from wiki import clock
 from wiki.models import Page, Revision
 from wiki.titles import Title
 from wiki.urls import absolute_url
@@ -98,8 +99,12 @@ def revision_json(revision: Revision, page: Page, delta: int | None,
     return body
 
 
-def _as_utc(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=UTC) if value is not None else None
+def _last_modified_header(value: datetime | None) -> datetime | None:
+    """A stored (naive UTC) time as Last-Modified gives it: never later than now. A page edited
+    several times in one second has its revisions stamped a second apart, ahead of the clock;
+    a client given such a time would take a change made before the clock caught up (a new
+    render of the page) for none."""
+    return min(value, clock.utcnow()).replace(tzinfo=UTC) if value is not None else None
 
 
 def not_modified(etag: str | None, last_modified: datetime | None) -> Response | None:
@@ -107,7 +112,8 @@ def not_modified(etag: str | None, last_modified: datetime | None) -> Response |
     client already has this version; None otherwise."""
     if etag is None and last_modified is None:
         return None
-    if is_resource_modified(request.environ, etag=etag, last_modified=_as_utc(last_modified)):
+    if is_resource_modified(request.environ, etag=etag,
+                            last_modified=_last_modified_header(last_modified)):
         return None
     response = Response(status=304)
     del response.headers["Content-Type"]
@@ -120,5 +126,5 @@ def validated(response: Response, etag: str | None, last_modified: datetime | No
     if etag is not None:
         response.set_etag(etag)
     if last_modified is not None:
-        response.last_modified = _as_utc(last_modified)
+        response.last_modified = _last_modified_header(last_modified)
     return response
