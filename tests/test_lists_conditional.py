@@ -2,7 +2,7 @@
 Categories, ListFiles, RelationsMatrix, Contributions and Search carry an ETag and
 Last-Modified, answer 304 after one small query without reading the list, and move on whenever
 what they show can change: an edit or creation, an upload, a deletion or restoration, and a
-change of an account's role (now logged, as on Wikipedia)."""
+change of an account's role (now logged, as on Wikipedia). So do the REST API's searches."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ LISTS = {
                                                       (search, "go_target")],
     "/wiki/Special:Search?search=Second+listed": [(search, "search"), (search, "go_target")],
     "/wiki/Special:Search": [(search, "search")],
+    "/api/suggest?q=Sec": [(search, "suggest_titles")],
 }
 
 
@@ -85,7 +86,8 @@ def test_an_edit_changes_what_the_lists_show(app: Flask, client: FlaskClient,
              "/wiki/Special:Categories": "Newly made",
              "/wiki/Special:RelationsMatrix": "Tonga",
              "/wiki/Special:Contributions/Lister": "Second listed",
-             "/wiki/Special:Search?search=listed&fulltext=1": "Second listed"}
+             "/wiki/Special:Search?search=listed&fulltext=1": "Second listed",
+             "/api/suggest?q=Sec": "Second listed"}
     for path, (etag, _, body) in before.items():
         response = client.get(path, headers={"If-None-Match": etag})
         if path == "/wiki/Special:Search?search=Second+listed":  # "Go" finds the page now
@@ -180,3 +182,30 @@ def test_logged_in_the_lists_are_private(app: Flask, client: FlaskClient,
         assert response.status_code == 200, path
         assert response.headers["Cache-Control"] == "private, no-cache", path
         assert "ETag" not in response.headers, path
+
+
+@pytest.mark.parametrize("path", ["/w/rest.php/v1/search/page?q=listed",
+                                  "/w/rest.php/v1/search/title?q=Listed"])
+def test_the_rest_searches_answer_304_until_a_page_changes(
+        app: Flask, client: FlaskClient, listed: None, frozen: list[datetime],
+        monkeypatch: pytest.MonkeyPatch, path: str) -> None:
+    first = client.get(path)
+    assert first.status_code == 200
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    check_conditional_answers(app, client, path, etag, modified,
+                              [(search, "search"), (search, "suggest_titles")], monkeypatch)
+    frozen[0] += timedelta(seconds=1)
+    with app.app_context():
+        pages.save_edit(parse_title("Listed again"), "Also listed here.",
+                        author=pages.Author("Lister"), base_revision_id=None)
+    for headers in ({"If-None-Match": etag}, {"If-Modified-Since": modified}):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 200, headers
+        assert "Listed again" in {hit["title"] for hit in response.get_json()["pages"]}
+    etag = client.get(path).headers["ETag"]
+    frozen[0] += timedelta(seconds=1)
+    with app.app_context():
+        moderation.delete(parse_title("Listed again"), "test", ADMIN)
+    response = client.get(path, headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert "Listed again" not in {hit["title"] for hit in response.get_json()["pages"]}

@@ -3,7 +3,7 @@
 Special:Search?search=X goes to the page titled X when there is one (MediaWiki's "Go"), unless
 fulltext is set; otherwise it lists ranked results with highlighted snippets, paged, and offers
 to create X. Parameters are checked strictly: a bad one is a 400, never a 500. A page of results
-answers a conditional GET from one small query (see wiki.views.conditional).
+and the suggestions answer a conditional GET from one small query (see wiki.views.conditional).
 """
 
 from __future__ import annotations
@@ -96,8 +96,13 @@ def suggest_titles() -> ResponseReturnValue:
         raise BadParameter(f'The parameter "q" is longer than {MAX_PREFIX_CHARS} characters.')
     limit = int_arg("limit", search.MAX_SUGGESTIONS, minimum=1, maximum=search.MAX_SUGGESTIONS)
     prefix = search.clean_query(raw)
-    titles = search.suggest_titles(prefix, limit)
-    return jsonify(query=prefix, titles=[title.full for title in titles])
+
+    def build() -> Response:
+        titles = search.suggest_titles(prefix, limit)
+        return jsonify(query=prefix, titles=[title.full for title in titles])
+
+    # Titles come and go only with a revision or a log entry, as the search results do.
+    return conditional.answer(lambda: conditional.pages_validator("suggest"), build)
 
 
 @bp.errorhandler(WikiError)

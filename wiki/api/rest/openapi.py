@@ -281,13 +281,13 @@ def _paths() -> dict[str, Schema]:
         "/search/page": {"get": {
             "summary": "Full-text search, best matches first.",
             "parameters": _SEARCH_PARAMETERS,
-            "responses": {"200": _json("Matching pages.", "SearchResults"),
-                          "400": _error(400)}}},
+            "responses": {"200": _json("Matching pages.", "SearchResults", _VALIDATORS),
+                          "304": _NOT_MODIFIED, "400": _error(400)}}},
         "/search/title": {"get": {
             "summary": "Pages whose titles start with q (case and diacritics ignored).",
             "parameters": _SEARCH_PARAMETERS,
-            "responses": {"200": _json("Matching pages.", "SearchResults"),
-                          "400": _error(400)}}},
+            "responses": {"200": _json("Matching pages.", "SearchResults", _VALIDATORS),
+                          "304": _NOT_MODIFIED, "400": _error(400)}}},
         "/openapi.json": {"get": {
             "summary": "This document.",
             "responses": {"200": {"description": "The OpenAPI document.",

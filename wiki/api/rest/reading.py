@@ -9,6 +9,7 @@ is a Special: page; then the redirect page itself is served.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +33,7 @@ from wiki.db import db
 from wiki.existence import is_readable
 from wiki.models import Page, RenderedRevision, Revision
 from wiki.titles import MAIN, SPECIAL, Title, parse_title
+from wiki.views import conditional
 from wiki.views.helpers import int_arg
 
 HISTORY_LIMIT = 20
@@ -235,21 +237,39 @@ def _search_result(title: Title, page_id: int, excerpt: str) -> dict[str, Any]:
             "matched_title": None, "description": None, "thumbnail": None}
 
 
+def _searched(build: Callable[[], Response]) -> Response:
+    """A search's answer, or 304: the index and the titles change only with a revision or a log
+    entry (see wiki.lists.PagesMark), so the wiki's newest of each (with the URL) tag it."""
+    found = conditional.pages_validator("rest-search")
+    unchanged = not_modified(found.etag, found.modified)
+    if unchanged is not None:
+        return unchanged
+    return validated(build(), found.etag, found.modified)
+
+
 def search_pages() -> Response:
     """GET search/page?q=&limit=: pages whose text matches, best first, with highlighted
     excerpts (escaped HTML, matches in <span class="searchmatch">)."""
     query, limit = _search_query()
-    results = search.search(query, MAIN, limit)
-    ids = queries.page_ids(hit.title for hit in results.hits)
-    return jsonify(pages=[_search_result(hit.title, ids[hit.title], str(hit.snippet))
-                          for hit in results.hits if hit.title in ids])
+
+    def build() -> Response:
+        results = search.search(query, MAIN, limit)
+        ids = queries.page_ids(hit.title for hit in results.hits)
+        return jsonify(pages=[_search_result(hit.title, ids[hit.title], str(hit.snippet))
+                              for hit in results.hits if hit.title in ids])
+
+    return _searched(build)
 
 
 def search_titles() -> Response:
     """GET search/title?q=&limit=: pages whose title starts with q (ignoring case and
     diacritics); the excerpt is the title."""
     query, limit = _search_query()
-    titles = search.suggest_titles(query, limit)
-    ids = queries.page_ids(titles)
-    return jsonify(pages=[_search_result(title, ids[title], title.full)
-                          for title in titles if title in ids])
+
+    def build() -> Response:
+        titles = search.suggest_titles(query, limit)
+        ids = queries.page_ids(titles)
+        return jsonify(pages=[_search_result(title, ids[title], title.full)
+                              for title in titles if title in ids])
+
+    return _searched(build)
