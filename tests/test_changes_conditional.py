@@ -226,16 +226,20 @@ class FeedReader:
             connection.close()
 
 
-def test_feed_readers_polling_a_threaded_server_never_keep_a_stale_copy(app: Flask) -> None:
-    """Served as `make run` serves it: four feed readers poll the recent-changes feed with their
-    ETags while pages are created one after another. Every answer is a 200 or a 304, and every
-    poll that starts after a save has committed leaves its reader holding a copy with it."""
+@pytest.mark.parametrize("path", ["/wiki/Special:RecentChanges?feed=atom",
+                                  "/wiki/Special:AllPages?from=Polled"])
+def test_feed_readers_polling_a_threaded_server_never_keep_a_stale_copy(app: Flask,
+                                                                        path: str) -> None:
+    """Served as `make run` serves it: four feed readers poll the recent-changes feed (or a list
+    of pages) with their ETags while pages are created one after another. Every answer is a 200
+    or a 304, and every poll that starts after a save has committed leaves its reader holding a
+    copy with it."""
     polls: list[tuple[float, int, str]] = []  # (started, status, the copy held afterwards)
     stop = threading.Event()
     saved_at: list[float] = []
 
     def read(_number: int) -> None:
-        reader = FeedReader(server.port, "/wiki/Special:RecentChanges?feed=atom")
+        reader = FeedReader(server.port, path)
         while not stop.is_set():
             started = time.monotonic()
             status = reader.poll()
