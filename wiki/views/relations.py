@@ -79,9 +79,10 @@ def relations_matrix(_subpage: str) -> ResponseReturnValue:
 
 
 def _matrix_page() -> Response:
-    existing = {(p.first.alpha3, p.second.alpha3): p.title for p in catalog.relations_pages()}
+    found = catalog.relations_pages()
+    existing = {(p.first.alpha3, p.second.alpha3): p.title for p in found}
     countries: dict[str, Country] = {}
-    for page in catalog.relations_pages():
+    for page in found:
         countries[page.first.alpha3] = page.first
         countries[page.second.alpha3] = page.second
     ordered = sorted(countries.values(), key=lambda c: sort_key(c.name))
