@@ -13,7 +13,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from test_accounts import log_in
+from test_changes_conditional import LISTS as LISTS_OF_CHANGES
 from test_changes_conditional import frozen, save, validators
+from test_conditional_get import MALFORMED_VALIDATORS
 from test_files import png
 from test_import import Rev, dump, page_xml
 from wikitest import check_conditional_answers
@@ -65,6 +67,26 @@ def test_each_list_answers_304_after_one_query_without_reading_the_list(
     for path, refused in LISTS.items():
         etag, modified, _ = validators(client, path)
         check_conditional_answers(app, client, path, etag, modified, refused, monkeypatch)
+
+
+@pytest.mark.parametrize("headers", MALFORMED_VALIDATORS)
+def test_malformed_validators_are_ignored_by_every_list(client: FlaskClient, listed: None,
+                                                        headers: dict[str, str]) -> None:
+    """A validator that cannot be read is as if it were not sent, for GET and HEAD alike: the
+    whole list with its own validators, never a 304 and never an error."""
+    paths = [*LISTS, *LISTS_OF_CHANGES, "/wiki/Special:Log",
+             "/w/rest.php/v1/search/page?q=listed", "/w/rest.php/v1/search/title?q=Listed",
+             "/w/rest.php/v1/page/Listed_page", "/w/rest.php/v1/page/Listed_page/html",
+             "/w/rest.php/v1/page/Listed_page/history"]
+    for path in paths:
+        plain = client.get(path)
+        assert plain.status_code == 200 and plain.headers.get("ETag"), path
+        for method in ("GET", "HEAD"):
+            answer = client.open(path, method=method, headers=headers)
+            assert answer.status_code == 200, (path, method, headers)
+            assert answer.headers.get("ETag") == plain.headers["ETag"], (path, method)
+            if method == "GET":
+                assert answer.get_data() == plain.get_data(), path
 
 
 def test_each_url_has_its_own_etag(client: FlaskClient, listed: None) -> None:
